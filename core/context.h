@@ -1,0 +1,62 @@
+// What a workload body sees of its instance: the prepared fixture and the
+// means to report. Built by the runner in the forked child.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/errors.h"
+#include "core/registry.h"
+
+namespace dt {
+
+// The fixture state prepared for one instance. Fields not needed by the
+// workload's spec are empty.
+struct InstanceEnvironment {
+  std::string mount_point;      // fsdax: the DAX mount
+  std::string test_dir;         // fsdax: directory for the workload's files
+                                // (xfs: extsize 2m, so extents are PMD-aligned)
+  std::string pmem_device;      // fsdax: the block device under the mount
+  std::string dax_device;       // devdax: the character device
+  uint64_t dax_size = 0;        // devdax: usable bytes
+  uint64_t dax_align = 0;       // devdax: mapping alignment
+  std::string slow_device;      // slow block device, when the spec asks for it
+  uint64_t slow_delay_ms = 0;   // how long each of its I/Os is held back
+  uint64_t slow_size = 0;       // its size in bytes
+  std::string artifacts_dir;    // the instance's folder, for extra evidence
+};
+
+// The runner passes `--inject` faults to workload processes through this
+// environment variable, as a comma-separated list.
+inline constexpr const char* kInjectEnvironment = "DAXTORTURE_INJECT";
+
+class Context {
+ public:
+  Context(const Instance& instance, InstanceEnvironment env)
+      : instance_(instance), env_(std::move(env)) {}
+
+  std::string name() const { return instance_.name(); }
+  const std::string& fs() const { return instance_.fs; }
+  const std::string& variant() const { return instance_.variant; }
+  const WorkloadSpec& spec() const { return instance_.workload->spec; }
+  const InstanceEnvironment& env() const { return env_; }
+
+  // Path of a file in the instance's test directory.
+  std::string path(const std::string& file_name) const {
+    return env_.test_dir + "/" + file_name;
+  }
+
+  // true when the run asked for this fault (see WorkloadSpec::injections).
+  bool injected(const std::string& fault) const;
+
+  void metric(const std::string& name, double value, const std::string& unit) const;
+  void note(const std::string& text) const;
+  // Ends the instance as SKIP: a precondition found at run time is not met.
+  [[noreturn]] void skip(const std::string& reason) const;
+
+ private:
+  const Instance& instance_;
+  InstanceEnvironment env_;
+};
+
+}  // namespace dt

@@ -1,0 +1,106 @@
+#include "core/registry.h"
+
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "core/errors.h"
+
+namespace dt {
+
+namespace {
+// A function-local static avoids the static-initialization-order problem:
+// workload files register before main() runs, in no defined order.
+std::vector<Workload>& registry() {
+  static std::vector<Workload> workloads;
+  return workloads;
+}
+
+bool valid_slug(const std::string& name) {
+  if (name.empty()) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+std::vector<std::string> instance_filesystems(const WorkloadSpec& spec) {
+  switch (spec.needs.mode) {
+    case NamespaceMode::none: return {"none"};
+    case NamespaceMode::devdax: return {"devdax"};
+    case NamespaceMode::fsdax: return spec.needs.filesystems;
+  }
+  return {};
+}
+}  // namespace
+
+bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
+                       const char* source_file) {
+  // A malformed spec is a programming error: fail at start-up, loudly.
+  if (!valid_slug(spec.name))
+    throw std::logic_error(std::string(source_file) + ": workload name '" +
+                           spec.name + "' is not a lower_case slug");
+  for (const auto& other : registry())
+    if (other.spec.name == spec.name)
+      throw std::logic_error(std::string(source_file) + ": workload '" +
+                             spec.name + "' is registered twice (also in " +
+                             other.source_file + ")");
+  if (spec.needs.mode == NamespaceMode::fsdax && spec.needs.filesystems.empty())
+    throw std::logic_error(std::string(source_file) + ": fsdax workload '" +
+                           spec.name + "' lists no filesystem");
+  registry().push_back({spec, body, source_file});
+  return true;
+}
+
+const std::vector<Workload>& all_workloads() {
+  auto& workloads = registry();
+  std::sort(workloads.begin(), workloads.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.spec.group, a.spec.name) < std::tie(b.spec.group, b.spec.name);
+  });
+  return workloads;
+}
+
+std::string Instance::name() const {
+  return workload->spec.name + "/" + fs + "/" + variant;
+}
+
+std::vector<Instance> select_instances(const std::vector<std::string>& patterns) {
+  std::vector<Instance> all;
+  for (const auto& workload : all_workloads())
+    for (const auto& fs : instance_filesystems(workload.spec))
+      for (const auto& variant : workload.spec.variants)
+        all.push_back({&workload, fs, variant});
+
+  if (patterns.empty()) {
+    std::vector<Instance> defaults;
+    for (const auto& instance : all)
+      if (instance.workload->spec.in_default_set) defaults.push_back(instance);
+    return defaults;
+  }
+
+  // A bare workload name or prefix selects all its instances: "pmd_fault_xfs"
+  // is read as "pmd_fault_xfs/*". Groups work the same way through "group:".
+  std::vector<Instance> chosen;
+  for (const auto& pattern : patterns) {
+    bool matched = false;
+    for (const auto& instance : all) {
+      const std::string name = instance.name();
+      const auto& spec = instance.workload->spec;
+      bool hit = fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
+                 fnmatch((pattern + "/*").c_str(), name.c_str(), 0) == 0 ||
+                 pattern == "group:" + spec.group;
+      if (!hit) continue;
+      matched = true;
+      bool already = std::any_of(chosen.begin(), chosen.end(), [&](const Instance& c) {
+        return c.name() == name;
+      });
+      if (!already) chosen.push_back(instance);
+    }
+    if (!matched)
+      throw UsageError("no workload instance matches '" + pattern +
+                       "'; run 'daxtorture list' to see the names");
+  }
+  return chosen;
+}
+
+}  // namespace dt

@@ -1,0 +1,90 @@
+// The result model every runner fills and every report writer reads.
+// Kept free of I/O so that writers and parsers can be unit-tested alone.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dt {
+
+// Ordered from best to worst: the verdict of a run is the worst instance.
+enum class Status { pass, skip, fail, broken, timeout, crash };
+
+const char* status_name(Status s);          // "PASS", "SKIP", ...
+std::optional<Status> parse_status(const std::string& name);
+bool status_is_failure(Status s);           // fail, broken, timeout, crash
+
+// A kernel commit a workload guards: printed as a hint when it fails.
+struct FixTag {
+  std::string sha;      // abbreviated linux-git sha, at least 12 hex digits
+  std::string subject;  // the commit's subject line
+};
+
+// One failed check inside a workload: where, what was expected, what was seen.
+struct Failure {
+  std::string file;
+  int line = 0;
+  std::string check;    // the checked expression or the failing call
+  std::string message;  // expected vs seen, in words
+};
+
+// A kernel message that makes an instance fail even when its checks passed.
+struct KernelFinding {
+  std::string kind;     // "WARNING", "BUG", "Oops", "hung task", ...
+  std::string line;     // the dmesg line that matched
+};
+
+struct Metric {
+  std::string name;
+  double value = 0;
+  std::string unit;     // "ns", "faults", "bytes", "count", ...
+};
+
+// How a known failure listed in an expectations file relates to this result.
+enum class Expectation { none, new_failure, known_failure, fixed };
+const char* expectation_name(Expectation e);
+
+struct InstanceResult {
+  std::string name;      // "workload/fs/variant", unique within a run
+  std::string workload;
+  std::string fs;        // "xfs", "ext4", "devdax", "none"
+  std::string variant;
+  Status status = Status::pass;
+  std::string reason;    // skip or broken reason; empty for pass
+  std::vector<Failure> failures;
+  std::vector<KernelFinding> kernel_findings;
+  std::vector<FixTag> fixes;       // tags of the workload, for hints
+  std::vector<Metric> metrics;
+  uint64_t taint_before = 0;
+  uint64_t taint_after = 0;
+  double duration_s = 0;           // whole instance: fixture + workload
+  double workload_s = 0;           // workload body alone
+  std::string started_at;          // ISO-8601 UTC
+  std::string artifacts;           // instance folder, relative to the run folder
+  Expectation expectation = Expectation::none;
+};
+
+struct RunInfo {
+  std::string run_id;              // also the results sub-directory name
+  std::string kernel_release;      // uname -r of the kernel under test
+  std::string kernel_version;      // uname -v
+  std::string machine;             // "qemu-tcg", "qemu-kvm", "host"
+  std::string tool_version;
+  std::string started_at;
+  std::string finished_at;
+  double duration_s = 0;
+  std::map<std::string, std::string> environment;  // fs options, namespace sizes, ...
+};
+
+struct RunResult {
+  RunInfo info;
+  std::vector<InstanceResult> instances;
+};
+
+// Worst status over all instances (pass for an empty run).
+Status overall_status(const RunResult& run);
+
+}  // namespace dt

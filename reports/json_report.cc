@@ -1,0 +1,348 @@
+#include "reports/json_report.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "reports/text.h"
+
+namespace dt::reports {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr Status kAllStatuses[] = {Status::pass,   Status::skip,
+                                   Status::fail,   Status::broken,
+                                   Status::timeout, Status::crash};
+
+struct ExpectationToken {
+  Expectation expectation;
+  const char* token;
+};
+constexpr ExpectationToken kExpectations[] = {
+    {Expectation::none, "none"},
+    {Expectation::new_failure, "new_failure"},
+    {Expectation::known_failure, "known_failure"},
+    {Expectation::fixed, "fixed"},
+};
+
+const char* expectation_token(Expectation e) {
+  for (const auto& entry : kExpectations)
+    if (entry.expectation == e) return entry.token;
+  return "none";
+}
+
+// ---- writing ----------------------------------------------------------------
+
+json text(const std::string& s) { return valid_utf8(s); }
+
+json number(double value) {
+  if (std::isfinite(value)) return value;
+  if (std::isnan(value)) return "nan";
+  return value > 0 ? "inf" : "-inf";
+}
+
+json info_to_json(const RunInfo& info) {
+  json environment = json::object();
+  for (const auto& [key, value] : info.environment)
+    environment[valid_utf8(key)] = text(value);
+  return {
+      {"run_id", text(info.run_id)},
+      {"kernel_release", text(info.kernel_release)},
+      {"kernel_version", text(info.kernel_version)},
+      {"machine", text(info.machine)},
+      {"tool_version", text(info.tool_version)},
+      {"started_at", text(info.started_at)},
+      {"finished_at", text(info.finished_at)},
+      {"duration_s", number(info.duration_s)},
+      {"environment", environment},
+  };
+}
+
+// ---- reading ----------------------------------------------------------------
+
+[[noreturn]] void fail_at(const std::string& where, const std::string& what) {
+  throw std::runtime_error("daxtorture JSON: " +
+                           (where.empty() ? std::string("top level") : where) +
+                           ": " + what);
+}
+
+std::string got(const json& value) {
+  return std::string(", got ") + value.type_name();
+}
+
+// Reads the members of one JSON object, naming each by its path from the
+// document root in errors.
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string path)
+      : object_(object), path_(std::move(path)) {
+    if (!object_.is_object()) fail_at(path_, "expected an object" + got(object_));
+  }
+
+  std::string path(const std::string& key) const {
+    return path_.empty() ? key : path_ + "." + key;
+  }
+
+  // The member, or nullptr when it is absent and not required.
+  const json* get(const char* key, bool required = false) const {
+    auto it = object_.find(key);
+    if (it == object_.end()) {
+      if (required) fail_at(path(key), "missing");
+      return nullptr;
+    }
+    return &*it;
+  }
+
+  void string(const char* key, std::string& out, bool required = false) const {
+    if (const json* value = get(key, required)) {
+      if (!value->is_string()) fail_at(path(key), "expected a string" + got(*value));
+      out = value->get<std::string>();
+    }
+  }
+
+  void integer(const char* key, int& out) const {
+    const json* value = get(key);
+    if (!value) return;
+    if (!value->is_number_integer())
+      fail_at(path(key), "expected an integer" + got(*value));
+    constexpr int64_t low = std::numeric_limits<int>::min();
+    constexpr int64_t high = std::numeric_limits<int>::max();
+    const bool fits =
+        value->is_number_unsigned()
+            ? value->get<uint64_t>() <= static_cast<uint64_t>(high)
+            : value->get<int64_t>() >= low && value->get<int64_t>() <= high;
+    if (!fits) fail_at(path(key), "integer out of range");
+    out = value->get<int>();
+  }
+
+  void unsigned64(const char* key, uint64_t& out) const {
+    if (const json* value = get(key)) {
+      if (value->is_number_unsigned()) {
+        out = value->get<uint64_t>();
+      } else if (value->is_number_integer()) {
+        fail_at(path(key), "expected a non-negative integer");
+      } else {
+        fail_at(path(key), "expected an integer" + got(*value));
+      }
+    }
+  }
+
+  void real(const char* key, double& out) const {
+    const json* value = get(key);
+    if (!value) return;
+    if (value->is_number()) {
+      out = value->get<double>();
+      return;
+    }
+    if (value->is_string()) {
+      const auto& s = value->get_ref<const std::string&>();
+      if (s == "nan") { out = std::numeric_limits<double>::quiet_NaN(); return; }
+      if (s == "inf") { out = std::numeric_limits<double>::infinity(); return; }
+      if (s == "-inf") { out = -std::numeric_limits<double>::infinity(); return; }
+      fail_at(path(key), "expected a number, got string \"" + s + "\"");
+    }
+    fail_at(path(key), "expected a number" + got(*value));
+  }
+
+  // Calls each(element, element_path) for every element of an array member.
+  template <typename Each>
+  void array(const char* key, Each each, bool required = false) const {
+    const json* value = get(key, required);
+    if (!value) return;
+    if (!value->is_array()) fail_at(path(key), "expected an array" + got(*value));
+    for (size_t i = 0; i < value->size(); ++i)
+      each((*value)[i], path(key) + "[" + std::to_string(i) + "]");
+  }
+
+ private:
+  const json& object_;
+  std::string path_;
+};
+
+Status read_status(const ObjectReader& in, const char* key) {
+  std::string name;
+  in.string(key, name, /*required=*/true);
+  auto status = parse_status(name);
+  if (!status) fail_at(in.path(key), "unknown status \"" + name + "\"");
+  return *status;
+}
+
+Expectation read_expectation(const ObjectReader& in) {
+  std::string token = "none";
+  in.string("expectation", token);
+  for (const auto& entry : kExpectations)
+    if (token == entry.token) return entry.expectation;
+  fail_at(in.path("expectation"), "unknown expectation \"" + token + "\"");
+}
+
+InstanceResult read_instance(const json& object, const std::string& path) {
+  ObjectReader in(object, path);
+  InstanceResult r;
+  if (const json* schema = in.get("schema")) {
+    if (!schema->is_string() || *schema != kInstanceSchema)
+      fail_at(in.path("schema"), std::string("expected \"") + kInstanceSchema +
+                                     "\", got " +
+                                     schema->dump(-1, ' ', false,
+                                                  json::error_handler_t::replace));
+  }
+  in.string("name", r.name, /*required=*/true);
+  in.string("workload", r.workload);
+  in.string("fs", r.fs);
+  in.string("variant", r.variant);
+  r.status = read_status(in, "status");
+  in.string("reason", r.reason);
+  in.array("failures", [&](const json& j, const std::string& at) {
+    ObjectReader f(j, at);
+    Failure failure;
+    f.string("file", failure.file);
+    f.integer("line", failure.line);
+    f.string("check", failure.check);
+    f.string("message", failure.message);
+    r.failures.push_back(std::move(failure));
+  });
+  in.array("kernel_findings", [&](const json& j, const std::string& at) {
+    ObjectReader k(j, at);
+    KernelFinding finding;
+    k.string("kind", finding.kind);
+    k.string("line", finding.line);
+    r.kernel_findings.push_back(std::move(finding));
+  });
+  in.array("fixes", [&](const json& j, const std::string& at) {
+    ObjectReader t(j, at);
+    FixTag fix;
+    t.string("sha", fix.sha, /*required=*/true);
+    t.string("subject", fix.subject);
+    r.fixes.push_back(std::move(fix));
+  });
+  in.array("metrics", [&](const json& j, const std::string& at) {
+    ObjectReader m(j, at);
+    Metric metric;
+    m.string("name", metric.name, /*required=*/true);
+    m.real("value", metric.value);
+    m.string("unit", metric.unit);
+    r.metrics.push_back(std::move(metric));
+  });
+  in.unsigned64("taint_before", r.taint_before);
+  in.unsigned64("taint_after", r.taint_after);
+  in.real("duration_s", r.duration_s);
+  in.real("workload_s", r.workload_s);
+  in.string("started_at", r.started_at);
+  in.string("artifacts", r.artifacts);
+  r.expectation = read_expectation(in);
+  return r;
+}
+
+RunInfo read_info(const json& object, const std::string& path) {
+  ObjectReader in(object, path);
+  RunInfo info;
+  in.string("run_id", info.run_id, /*required=*/true);
+  in.string("kernel_release", info.kernel_release);
+  in.string("kernel_version", info.kernel_version);
+  in.string("machine", info.machine);
+  in.string("tool_version", info.tool_version);
+  in.string("started_at", info.started_at);
+  in.string("finished_at", info.finished_at);
+  in.real("duration_s", info.duration_s);
+  if (const json* environment = in.get("environment")) {
+    if (!environment->is_object())
+      fail_at(in.path("environment"), "expected an object" + got(*environment));
+    for (const auto& [key, value] : environment->items()) {
+      if (!value.is_string())
+        fail_at(in.path("environment") + "." + key,
+                "expected a string" + got(value));
+      info.environment[key] = value.get<std::string>();
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+json to_json(const InstanceResult& r) {
+  json failures = json::array();
+  for (const auto& f : r.failures)
+    failures.push_back({{"file", text(f.file)},
+                        {"line", f.line},
+                        {"check", text(f.check)},
+                        {"message", text(f.message)}});
+  json findings = json::array();
+  for (const auto& k : r.kernel_findings)
+    findings.push_back({{"kind", text(k.kind)}, {"line", text(k.line)}});
+  json fixes = json::array();
+  for (const auto& fix : r.fixes)
+    fixes.push_back({{"sha", text(fix.sha)}, {"subject", text(fix.subject)}});
+  json metrics = json::array();
+  for (const auto& m : r.metrics)
+    metrics.push_back({{"name", text(m.name)},
+                       {"value", number(m.value)},
+                       {"unit", text(m.unit)}});
+  return {
+      {"name", text(r.name)},
+      {"workload", text(r.workload)},
+      {"fs", text(r.fs)},
+      {"variant", text(r.variant)},
+      {"status", status_name(r.status)},
+      {"reason", text(r.reason)},
+      {"failures", failures},
+      {"kernel_findings", findings},
+      {"fixes", fixes},
+      {"metrics", metrics},
+      {"taint_before", r.taint_before},
+      {"taint_after", r.taint_after},
+      {"duration_s", number(r.duration_s)},
+      {"workload_s", number(r.workload_s)},
+      {"started_at", text(r.started_at)},
+      {"artifacts", text(r.artifacts)},
+      {"expectation", expectation_token(r.expectation)},
+  };
+}
+
+json instance_document(const InstanceResult& instance) {
+  json document = to_json(instance);
+  document["schema"] = kInstanceSchema;
+  return document;
+}
+
+InstanceResult instance_from_json(const json& object) {
+  return read_instance(object, "");
+}
+
+json to_json(const RunResult& run) {
+  json counts = json::object();
+  for (Status s : kAllStatuses) counts[status_name(s)] = 0;
+  json instances = json::array();
+  for (const auto& instance : run.instances) {
+    instances.push_back(to_json(instance));
+    counts[status_name(instance.status)] =
+        counts[status_name(instance.status)].get<int>() + 1;
+  }
+  return {
+      {"schema", kRunSchema},
+      {"info", info_to_json(run.info)},
+      {"status", status_name(overall_status(run))},
+      {"counts", counts},
+      {"instances", instances},
+  };
+}
+
+RunResult run_from_json(const json& document) {
+  ObjectReader in(document, "");
+  std::string schema;
+  in.string("schema", schema, /*required=*/true);
+  if (schema != kRunSchema)
+    fail_at("schema", std::string("expected \"") + kRunSchema + "\", got \"" +
+                          schema + "\"");
+  RunResult run;
+  run.info = read_info(*in.get("info", /*required=*/true), "info");
+  in.array(
+      "instances",
+      [&](const json& j, const std::string& at) {
+        run.instances.push_back(read_instance(j, at));
+      },
+      /*required=*/true);
+  return run;
+}
+
+}  // namespace dt::reports

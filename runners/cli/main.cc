@@ -1,0 +1,75 @@
+// daxtorture: one binary, one subcommand per job.
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "core/errors.h"
+#include "runners/cli/args.h"
+#include "runners/cli/list_command.h"
+#include "runners/run/run_command.h"
+#include "runners/vm/vm_command.h"
+
+namespace {
+
+const char* const kMainHelp = R"(usage: daxtorture COMMAND [OPTIONS]
+
+A stress and regression suite for Linux FS-DAX on persistent memory. It
+boots a kernel in QEMU with an emulated NVDIMM, runs workloads that race
+layout changes (truncate, hole punch, unmount, ...) against pinned DMA into
+DAX mappings, take PMD/PUD faults and pin DAX memory for io_uring, and
+judges each instance by its own checks and by its slice of the kernel log.
+
+commands:
+  vm      boot a kernel (default: Debian 6.12) with an emulated NVDIMM and
+          run workloads inside it
+  run     run workloads on this machine (inside the VM, or a guarded pmem host)
+  list    list workloads, their needs and the kernel fixes they guard
+
+'daxtorture COMMAND --help' describes each command.
+
+exit status: 0 all instances passed or skipped, 1 any failed, 2 usage or
+environment error.
+)";
+
+struct Command {
+  int (*main)(dt::Args&);
+  const char* help;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::map<std::string, Command> commands = {
+      {"run", {dt::run_main, dt::kRunHelp}},
+      {"list", {dt::list_main, dt::kListHelp}},
+      {"vm", {dt::vm_main, dt::kVmHelp}},
+  };
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
+      std::string(argv[1]) == "help") {
+    std::cout << kMainHelp;
+    return argc < 2 ? 2 : 0;
+  }
+  auto command = commands.find(argv[1]);
+  if (command == commands.end()) {
+    std::cerr << "daxtorture: unknown command '" << argv[1] << "'; see 'daxtorture --help'\n";
+    return 2;
+  }
+  for (int i = 2; i < argc; ++i)
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::cout << command->second.help;
+      return 0;
+    }
+  try {
+    dt::Args args(argc, argv, 2);
+    return command->second.main(args);
+  } catch (const dt::UsageError& error) {
+    std::cerr << "daxtorture " << argv[1] << ": " << error.what() << "\n";
+    return 2;
+  } catch (const dt::SetupError& error) {
+    std::cerr << "daxtorture " << argv[1] << ": " << error.what() << "\n";
+    return 2;
+  } catch (const std::exception& error) {
+    std::cerr << "daxtorture " << argv[1] << ": internal error: " << error.what() << "\n";
+    return 2;
+  }
+}

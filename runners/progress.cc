@@ -1,0 +1,61 @@
+#include "runners/progress.h"
+
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+namespace dt {
+
+Progress::Progress(size_t total) : total_(total), started_(std::chrono::steady_clock::now()) {}
+
+double Progress::elapsed_seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+}
+
+std::string Progress::format_elapsed(double seconds) {
+  long whole = static_cast<long>(seconds);
+  char buffer[32];
+  if (whole >= 3600)
+    snprintf(buffer, sizeof buffer, "%ld:%02ld:%02ld", whole / 3600, whole / 60 % 60, whole % 60);
+  else
+    snprintf(buffer, sizeof buffer, "%ld:%02ld", whole / 60, whole % 60);
+  return buffer;
+}
+
+std::string Progress::running_line(size_t index, const std::string& name) const {
+  return "[" + std::to_string(index + 1) + "/" + std::to_string(total_) + "] running " + name;
+}
+
+void Progress::started(size_t index, const std::string& name) {
+  std::cerr << "daxtorture: [" << index + 1 << "/" << total_ << " " << format_elapsed(elapsed_seconds())
+            << "] " << name << " ..." << std::endl;
+}
+
+void Progress::finished(size_t index, const InstanceResult& result) {
+  std::cerr << "daxtorture: [" << index + 1 << "/" << total_ << " " << format_elapsed(elapsed_seconds())
+            << "] " << status_name(result.status) << " " << result.name;
+  char seconds[32];
+  snprintf(seconds, sizeof seconds, " (%.1f s)", result.duration_s);
+  std::cerr << seconds;
+  if (!result.reason.empty()) std::cerr << ": " << result.reason;
+  std::cerr << " — " << total_ - index - 1 << " left" << std::endl;
+}
+
+void Progress::summary(const RunResult& run) const {
+  std::map<Status, size_t> counts;
+  for (const auto& instance : run.instances) ++counts[instance.status];
+  size_t failed = counts[Status::fail] + counts[Status::broken] + counts[Status::timeout] +
+                  counts[Status::crash];
+  std::cerr << "daxtorture: " << run.instances.size() << " instances on " << run.info.kernel_release
+            << " in " << format_elapsed(elapsed_seconds()) << ": ";
+  bool first = true;
+  for (const auto& [status, count] : counts) {
+    std::cerr << (first ? "" : ", ") << count << " " << status_name(status);
+    first = false;
+  }
+  std::cerr << "\n"
+            << counts[Status::pass] << " passed, " << failed << " failed, " << counts[Status::skip]
+            << " skipped" << std::endl;
+}
+
+}  // namespace dt

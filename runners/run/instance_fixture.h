@@ -1,0 +1,40 @@
+// Builds the fixture state of one instance and takes it down again. Every
+// instance starts from a freshly made filesystem and a new slow device, so
+// what one instance leaves behind cannot change the next one's verdict.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/context.h"
+#include "fixtures/dax_filesystem.h"
+#include "fixtures/slow_device.h"
+#include "runners/run/namespace_pool.h"
+
+namespace dt {
+
+class InstanceFixture {
+ public:
+  // in_own_vm: the machine is the tool's own VM, whose leftovers (a stale
+  // ramdisk) may be replaced without asking.
+  InstanceFixture(NamespacePool* pool, bool in_own_vm) : pool_(pool), in_own_vm_(in_own_vm) {}
+  ~InstanceFixture();
+
+  // Throws SetupError (BROKEN) or SkipRequest (SKIP).
+  InstanceEnvironment prepare(const Instance& instance, const std::string& artifacts_dir);
+  // Takes down what prepare() made. Returns what could not be cleaned,
+  // one problem per entry; an empty list means the state is clean.
+  std::vector<std::string> release();
+
+  static constexpr const char* kMountPoint = "/run/daxtorture/mnt";
+  static constexpr uint64_t kSlowDeviceSize = 64ull << 20;
+
+ private:
+  NamespacePool* pool_;
+  bool in_own_vm_;
+  std::unique_ptr<fixtures::DaxFilesystem> filesystem_;
+  std::unique_ptr<fixtures::SlowDevice> slow_device_;
+};
+
+}  // namespace dt

@@ -1,0 +1,195 @@
+#include "runners/run/instance_runner.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/kmsg_cursor.h"
+#include "core/taint.h"
+#include "core/text_file.h"
+#include "runners/results_store.h"
+#include "runners/run/instance_fixture.h"
+#include "runners/run/workload_child.h"
+
+namespace dt {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+std::string join(const std::vector<std::string>& parts, const std::string& separator) {
+  std::string joined;
+  for (const auto& part : parts) joined += (joined.empty() ? "" : separator) + part;
+  return joined;
+}
+
+std::string format_records(const std::vector<KmsgRecord>& records) {
+  std::ostringstream out;
+  for (const auto& record : records) {
+    char stamp[32];
+    snprintf(stamp, sizeof stamp, "[%5llu.%06llu] ",
+             static_cast<unsigned long long>(record.usec / 1000000),
+             static_cast<unsigned long long>(record.usec % 1000000));
+    out << stamp << record.text << "\n";
+  }
+  return out.str();
+}
+
+// Decides the instance's own verdict from what the child did, before the
+// kernel log has its say.
+void apply_child_outcome(const ChildOutcome& outcome, InstanceResult& result) {
+  const ChildReport& report = outcome.report;
+  result.failures = report.failures;
+  result.metrics = report.metrics;
+  result.workload_s = outcome.seconds;
+  if (outcome.timed_out) {
+    result.status = Status::timeout;
+    result.reason = "no verdict within the timeout" +
+                    std::string(outcome.unreapable ? "; the process could not be killed "
+                                                     "(stuck in the kernel, see stacks.txt)"
+                                                   : "; killed, see stacks.txt");
+  } else if (!report.failures.empty()) {
+    result.status = Status::fail;
+  } else if (!report.broken_reason.empty()) {
+    result.status = Status::broken;
+    result.reason = report.broken_reason;
+  } else if (!report.skip_reason.empty()) {
+    result.status = Status::skip;
+    result.reason = report.skip_reason;
+  } else if (outcome.signal != 0) {
+    result.status = Status::broken;
+    result.reason = std::string("the workload process was killed by ") +
+                    sigabbrev_np(outcome.signal) + " without a verdict";
+  } else if (outcome.exit_code != 0) {
+    result.status = Status::broken;
+    result.reason = "the workload process exited with status " +
+                    std::to_string(outcome.exit_code) + " without a verdict";
+  } else {
+    result.status = Status::pass;
+  }
+}
+
+// The kernel verdict: a warning or taint during the instance fails it even
+// when every check of its own passed.
+void apply_kernel_verdict(InstanceResult& result, size_t lost_records) {
+  if (!result.kernel_findings.empty() &&
+      (result.status == Status::pass || result.status == Status::skip ||
+       result.status == Status::broken)) {
+    std::string earlier = result.status == Status::pass ? "" : " (was " +
+                          std::string(status_name(result.status)) + ": " + result.reason + ")";
+    result.status = Status::fail;
+    result.reason = "kernel: " + result.kernel_findings.front().kind + ": " +
+                    result.kernel_findings.front().line + earlier;
+  }
+  if (lost_records > 0) {
+    result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(lost_records) +
+                     " kernel log records were overwritten before they could be read: "
+                     "the kernel verdict is incomplete";
+  }
+}
+}  // namespace
+
+std::optional<std::string> InstanceRunner::unmet_need(const Instance& instance) const {
+  const Needs& needs = instance.workload->spec.needs;
+  if (needs.root && geteuid() != 0) return "needs root";
+  std::string release = running_kernel_release();
+  if (!kernel_at_least(release, needs.min_kernel))
+    return "needs kernel " + needs.min_kernel + " or newer; running " + release;
+  if (!needs.kconfig.empty()) {
+    if (!settings_.kernel_config)
+      return "needs " + join(needs.kconfig, ", ") +
+             " but the kernel config is unknown (pass --kernel-config)";
+    for (const auto& option : needs.kconfig)
+      if (!settings_.kernel_config->satisfies(option))
+        return "needs " + option + ", which " + settings_.kernel_config->source + " lacks";
+  }
+  for (const auto& module : needs.modules) {
+    std::string reason = load_module(module);
+    if (!reason.empty()) return "needs module " + module + ": " + reason;
+  }
+  return std::nullopt;
+}
+
+InstanceResult InstanceRunner::run(const Instance& instance) {
+  const WorkloadSpec& spec = instance.workload->spec;
+  InstanceResult result;
+  result.name = instance.name();
+  result.workload = spec.name;
+  result.fs = instance.fs;
+  result.variant = instance.variant;
+  result.fixes = spec.fixes;
+  result.started_at = utc_timestamp();
+  result.artifacts = instance_folder(result.name);
+  const std::string artifacts_dir = settings_.run_dir + "/" + result.artifacts;
+  make_directories(artifacts_dir);
+  auto started = Clock::now();
+
+  if (auto reason = unmet_need(instance)) {
+    result.status = Status::skip;
+    result.reason = *reason;
+    return result;
+  }
+
+  // The slice covers fixture set-up and teardown too: unmount and namespace
+  // teardown are where busy DAX pages make the kernel warn.
+  KmsgCursor kmsg;
+  kmsg.mark("begin " + result.name);
+  result.taint_before = read_taint();
+
+  InstanceFixture fixture(settings_.pool, settings_.in_own_vm);
+  std::optional<InstanceEnvironment> env;
+  try {
+    env = fixture.prepare(instance, artifacts_dir);
+  } catch (const SkipRequest& skip) {
+    result.status = Status::skip;
+    result.reason = skip.what();
+  } catch (const std::exception& error) {
+    result.status = Status::broken;
+    result.reason = std::string("fixture set-up: ") + error.what();
+  }
+
+  if (env) {
+    auto timeout = std::chrono::milliseconds(
+        static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout).count() *
+                          settings_.timeout_scale));
+    ChildOutcome outcome = run_workload_child(instance, *env, timeout);
+    apply_child_outcome(outcome, result);
+    if (!outcome.stacks.empty()) write_text_file(artifacts_dir + "/stacks.txt", outcome.stacks);
+    if (!outcome.report.malformed.empty())
+      result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(outcome.report.malformed.size()) +
+                       " malformed report lines from the workload";
+    if (outcome.unreapable) {
+      // Do not touch a fixture a stuck task still uses: teardown would hang
+      // this runner too. The caller stops the run after this instance.
+      result.reason += "; fixture left in place";
+    } else {
+      auto problems = fixture.release();
+      if (!problems.empty()) {
+        std::string text = "fixture teardown: " + join(problems, "; ");
+        if (result.status == Status::pass || result.status == Status::skip) {
+          result.status = Status::broken;
+          result.reason = text;
+        } else {
+          result.reason += (result.reason.empty() ? "" : "; ") + text;
+        }
+      }
+    }
+  } else {
+    fixture.release();
+  }
+
+  kmsg.mark("end " + result.name);
+  auto records = kmsg.drain();
+  write_text_file(artifacts_dir + "/dmesg.txt", format_records(records));
+  result.taint_after = read_taint();
+  result.kernel_findings = findings(records, *settings_.allow_list);
+  for (auto& finding : taint_findings(result.taint_before, result.taint_after))
+    result.kernel_findings.push_back(finding);
+  apply_kernel_verdict(result, kmsg.lost());
+  result.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
+  return result;
+}
+
+}  // namespace dt

@@ -1,0 +1,39 @@
+// Runs one workload instance the way a maintainer can trust: needs checked
+// first, fixture made fresh, the body forked into its own process group under
+// a watchdog, the instance's slice of the kernel log and the taint flags
+// judged afterwards, and every piece of evidence kept in its folder.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/kernel_info.h"
+#include "core/kernel_log.h"
+#include "core/registry.h"
+#include "core/result.h"
+#include "runners/run/namespace_pool.h"
+
+namespace dt {
+
+struct InstanceRunnerSettings {
+  std::string run_dir;                       // the run's results folder
+  const AllowList* allow_list = nullptr;     // known-harmless kernel messages
+  const KernelConfig* kernel_config = nullptr;  // nullptr: kconfig needs unknown
+  NamespacePool* pool = nullptr;             // nullptr: no pmem owned
+  double timeout_scale = 1.0;                // stretches spec timeouts (TCG is slow)
+  bool in_own_vm = false;                    // the machine is daxtorture's own VM
+};
+
+class InstanceRunner {
+ public:
+  explicit InstanceRunner(InstanceRunnerSettings settings) : settings_(std::move(settings)) {}
+
+  InstanceResult run(const Instance& instance);
+
+ private:
+  std::optional<std::string> unmet_need(const Instance& instance) const;
+
+  InstanceRunnerSettings settings_;
+};
+
+}  // namespace dt

@@ -1,0 +1,297 @@
+#include "runners/run/run_command.h"
+
+#include <fcntl.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "core/command.h"
+#include "core/context.h"
+#include "core/errors.h"
+#include "core/text_file.h"
+#include "reports/json_report.h"
+#include "reports/ktap.h"
+#include "fixtures/dax_filesystem.h"
+#include "runners/run/device_guard.h"
+#include "runners/run/instance_runner.h"
+#include "runners/progress.h"
+#include "runners/results_store.h"
+
+namespace dt {
+
+const char* const kRunHelp = R"(usage: daxtorture run [OPTIONS]
+
+Runs workload instances on this machine and prints a KTAP stream on stdout.
+Each instance runs in its own process group under a watchdog, on a freshly
+made filesystem; its slice of the kernel log is judged after it. Needs root.
+
+On a real pmem machine the run reconfigures nothing unless you name a region
+and confirm; inside 'daxtorture vm' the guest owns its emulated NVDIMM.
+
+options:
+  -t, --test PATTERN     instances to run: a glob over workload/fs/variant, a
+                         workload name, or group:NAME (repeatable; default:
+                         the default set, see 'daxtorture list')
+  --results DIR          parent folder of run folders (default: ./results)
+  --run-dir DIR          write this run's results exactly here
+  --run-id ID            name of the run folder (default: time and kernel)
+  --region REGION        pmem region to use on a real machine (e.g. region1)
+  --yes-destroy          confirm that every namespace and byte on --region
+                         may be destroyed
+  --dry-run              print the destructive steps and the instances, then stop
+  --kernel-config FILE   .config of the running kernel, for kconfig needs
+                         (default: /boot/config-$(uname -r))
+  --allow-list FILE      known-harmless kernel messages (default:
+                         vm-configs/dmesg-allow.txt of the source tree)
+  --timeout-scale X      multiply every workload timeout by X (TCG is slow)
+  --ktap-out FILE        also write the KTAP stream to FILE (a serial port)
+  --machine NAME         recorded in the results (qemu-tcg, qemu-kvm, host)
+  --inject FAULT         simulate a broken kernel behaviour that a workload
+                         declares (see 'daxtorture list'), to prove its checks
+                         fail; repeatable. Never use in a nightly run.
+  --vm-guest TOKEN       internal: set by 'daxtorture vm' inside its guest
+
+exit status: 0 all instances passed or skipped, 1 any instance failed,
+2 usage or environment error.
+)";
+
+namespace {
+struct RunOptions {
+  std::vector<std::string> patterns;
+  std::string results = "results";
+  std::string run_dir;
+  std::string run_id;
+  std::string region;
+  bool yes_destroy = false;
+  bool dry_run = false;
+  std::string kernel_config;
+  std::string allow_list = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/dmesg-allow.txt";
+  double timeout_scale = 1.0;
+  std::string ktap_out;
+  std::string machine = "host";
+  std::string vm_token;
+  std::vector<std::string> injections;
+};
+
+RunOptions parse_options(Args& args) {
+  RunOptions options;
+  while (!args.done()) {
+    auto option = args.option();
+    if (!option) throw UsageError("unexpected argument; 'daxtorture run' takes options only");
+    if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
+    else if (*option == "--results") options.results = args.value(*option);
+    else if (*option == "--run-dir") options.run_dir = args.value(*option);
+    else if (*option == "--run-id") options.run_id = args.value(*option);
+    else if (*option == "--region") options.region = args.value(*option);
+    else if (*option == "--yes-destroy") options.yes_destroy = true;
+    else if (*option == "--dry-run") options.dry_run = true;
+    else if (*option == "--kernel-config") options.kernel_config = args.value(*option);
+    else if (*option == "--allow-list") options.allow_list = args.value(*option);
+    else if (*option == "--ktap-out") options.ktap_out = args.value(*option);
+    else if (*option == "--machine") options.machine = args.value(*option);
+    else if (*option == "--vm-guest") options.vm_token = args.value(*option);
+    else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--timeout-scale") {
+      std::string text = args.value(*option);
+      try {
+        options.timeout_scale = std::stod(text);
+      } catch (const std::exception&) {
+        options.timeout_scale = 0;
+      }
+      if (options.timeout_scale <= 0)
+        throw UsageError("--timeout-scale takes a positive number, not '" + text + "'");
+    } else unknown_option("run", *option);
+  }
+  return options;
+}
+
+// A serial port passes bytes through only in raw mode; otherwise the line
+// discipline rewrites newlines and may echo.
+void make_raw_if_terminal(const std::string& path, std::ofstream& stream) {
+  int fd = open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return;
+  if (isatty(fd)) {
+    termios mode{};
+    if (tcgetattr(fd, &mode) == 0) {
+      cfmakeraw(&mode);
+      tcsetattr(fd, TCSANOW, &mode);
+    }
+  }
+  close(fd);
+  (void)stream;
+}
+
+// Every injected fault must be one a selected workload declares: a typo
+// must not produce a green run that proves nothing.
+std::string validated_injections(const RunOptions& options, const std::vector<Instance>& instances) {
+  std::string list;
+  for (const auto& fault : options.injections) {
+    bool known = false;
+    for (const auto& instance : instances)
+      for (const auto& declared : instance.workload->spec.injections)
+        if (declared == fault) known = true;
+    if (!known)
+      throw UsageError("no selected workload declares the fault '" + fault +
+                       "'; 'daxtorture list' shows each workload's injections");
+    list += (list.empty() ? "" : ",") + fault;
+  }
+  return list;
+}
+
+RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
+  utsname names{};
+  uname(&names);
+  RunInfo info;
+  info.run_id = run_id;
+  info.kernel_release = names.release;
+  info.kernel_version = names.version;
+  info.machine = options.machine;
+  info.tool_version = DAXTORTURE_VERSION;
+  info.started_at = utc_timestamp();
+  return info;
+}
+}  // namespace
+
+int run_main(Args& args) {
+  RunOptions options = parse_options(args);
+  std::vector<Instance> instances = select_instances(options.patterns);
+  std::string injections = validated_injections(options, instances);
+
+  RegionClaim claim;
+  if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
+  else if (!options.region.empty()) {
+    if (options.dry_run) claim = {true, options.region, "named by the user (dry run)"};
+    else claim = claim_host_region(options.region, options.yes_destroy);
+  } else if (options.yes_destroy) {
+    throw UsageError("--yes-destroy needs --region naming what may be destroyed");
+  }
+
+  if (options.dry_run) {
+    std::cout << "daxtorture run --dry-run: nothing is changed.\n";
+    if (claim.owned) {
+      std::cout << "destructive steps on " << (claim.region.empty() ? "the VM's NVDIMM" : claim.region)
+                << ":\n";
+      for (const auto& step : destructive_steps(claim)) std::cout << "  - " << step << "\n";
+    } else {
+      std::cout << "no region named: instances that need pmem would SKIP.\n";
+    }
+    std::cout << instances.size() << " instances:\n";
+    for (const auto& instance : instances) std::cout << "  " << instance.name() << "\n";
+    return 0;
+  }
+  if (geteuid() != 0)
+    throw UsageError("'daxtorture run' needs root (it loads modules, makes filesystems and "
+                     "reads /dev/kmsg); run it with sudo");
+
+  std::string run_id = options.run_id.empty() ? default_run_id() : options.run_id;
+  std::string run_dir = options.run_dir.empty() ? options.results + "/" + run_id : options.run_dir;
+  prepare_results_dir(run_dir);
+
+  AllowList allow_list = AllowList::load(options.allow_list);
+  std::optional<KernelConfig> kernel_config = KernelConfig::load(options.kernel_config);
+
+  RunResult run;
+  run.info = describe_run(options, run_id);
+  run.info.environment["ownership"] = claim.owned ? claim.why : "no pmem region owned";
+  if (kernel_config) run.info.environment["kernel_config"] = kernel_config->source;
+  run.info.environment["mkfs.xfs"] = join_command(fixtures::DaxFilesystem::mkfs_command("xfs", "DEV"));
+  run.info.environment["mkfs.ext4"] = join_command(fixtures::DaxFilesystem::mkfs_command("ext4", "DEV"));
+  run.info.environment["mount_options"] = "dax";
+  if (!injections.empty()) {
+    run.info.environment["injected_faults"] = injections;
+    setenv(kInjectEnvironment, injections.c_str(), 1);
+  } else {
+    unsetenv(kInjectEnvironment);
+  }
+
+  // KTAP goes to stdout and, for the VM host, to a serial port as it is written.
+  std::ofstream ktap_file;
+  if (!options.ktap_out.empty()) {
+    make_raw_if_terminal(options.ktap_out, ktap_file);
+    ktap_file.open(options.ktap_out);
+    if (!ktap_file) throw UsageError("cannot write the KTAP stream to " + options.ktap_out);
+  }
+  reports::KtapWriter ktap(std::cout);
+  std::optional<reports::KtapWriter> ktap_copy;
+  if (ktap_file.is_open()) ktap_copy.emplace(ktap_file);
+  auto each_ktap = [&](auto&& write) {
+    write(ktap);
+    if (ktap_copy) write(*ktap_copy);
+  };
+  each_ktap([&](reports::KtapWriter& writer) { writer.begin(instances.size()); });
+  each_ktap([&](reports::KtapWriter& writer) {
+    writer.diagnostic("daxtorture " + std::string(DAXTORTURE_VERSION) + " on " +
+                      run.info.kernel_release + ", results in " + run_dir);
+  });
+
+  std::unique_ptr<NamespacePool> pool;
+  std::string pool_error;
+  bool needs_pmem = false;
+  for (const auto& instance : instances)
+    if (instance.workload->spec.needs.mode != NamespaceMode::none) needs_pmem = true;
+  if (claim.owned && needs_pmem) {
+    try {
+      pool = std::make_unique<NamespacePool>(claim.region);
+      run.info.environment["namespaces"] = pool->describe();
+    } catch (const std::exception& error) {
+      pool_error = std::string("pmem namespace set-up failed: ") + error.what();
+      each_ktap([&](reports::KtapWriter& writer) { writer.diagnostic(pool_error); });
+    }
+  }
+
+  InstanceRunnerSettings settings;
+  settings.run_dir = run_dir;
+  settings.allow_list = &allow_list;
+  settings.kernel_config = kernel_config ? &*kernel_config : nullptr;
+  settings.pool = pool.get();
+  settings.timeout_scale = options.timeout_scale;
+  settings.in_own_vm = !options.vm_token.empty();
+  InstanceRunner runner(settings);
+
+  Progress progress(instances.size());
+  save_run(run_dir, run);
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const Instance& instance = instances[i];
+    each_ktap([&](reports::KtapWriter& writer) {
+      writer.diagnostic(progress.running_line(i, instance.name()));
+    });
+    progress.started(i, instance.name());
+    InstanceResult result;
+    if (!pool_error.empty() && instance.workload->spec.needs.mode != NamespaceMode::none) {
+      result = not_run_result(instance, Status::broken, pool_error);
+    } else {
+      result = runner.run(instance);
+    }
+    save_instance(run_dir, result);
+    run.instances.push_back(result);
+    save_run(run_dir, run);
+    each_ktap([&](reports::KtapWriter& writer) { writer.result(i + 1, result); });
+    progress.finished(i, result);
+    // A task stuck in the kernel holds the fixture: nothing after it would be
+    // judged fairly on this boot.
+    if (result.status == Status::timeout && result.reason.find("could not be killed") != std::string::npos) {
+      for (size_t j = i + 1; j < instances.size(); ++j) {
+        InstanceResult skipped = not_run_result(instances[j], Status::broken,
+            "not run: " + instance.name() + " left a task stuck in the kernel on this boot");
+        save_instance(run_dir, skipped);
+        run.instances.push_back(skipped);
+        each_ktap([&](reports::KtapWriter& writer) { writer.result(j + 1, skipped); });
+      }
+      break;
+    }
+  }
+  pool.reset();
+  run.info.finished_at = utc_timestamp();
+  run.info.duration_s = progress.elapsed_seconds();
+  save_run(run_dir, run);
+  each_ktap([&](reports::KtapWriter& writer) { writer.finish(); });
+  progress.summary(run);
+  return status_is_failure(overall_status(run)) ? 1 : 0;
+}
+
+}  // namespace dt

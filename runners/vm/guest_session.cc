@@ -1,0 +1,177 @@
+#include "runners/vm/guest_session.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <iostream>
+
+#include "core/command.h"
+#include "core/errors.h"
+#include "runners/progress.h"
+
+namespace dt {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+
+pid_t spawn_qemu(const std::vector<std::string>& argv, int console_fd) {
+  pid_t pid = fork();
+  if (pid < 0) throw SetupError(std::string("fork: ") + strerror(errno));
+  if (pid == 0) {
+    setpgid(0, 0);  // Ctrl-C reaches the host runner, which stops QEMU itself
+    dup2(console_fd, STDOUT_FILENO);
+    dup2(console_fd, STDERR_FILENO);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, STDIN_FILENO);
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Splits a growing byte stream into complete lines.
+class LineSplitter {
+ public:
+  template <typename Handler>
+  void feed(const char* data, size_t size, Handler&& handle) {
+    partial_.append(data, size);
+    size_t newline;
+    while ((newline = partial_.find('\n')) != std::string::npos) {
+      std::string line = partial_.substr(0, newline);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      partial_.erase(0, newline + 1);
+      handle(line);
+    }
+  }
+
+ private:
+  std::string partial_;
+};
+}  // namespace
+
+GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::string& console_log,
+                                      const GuestSessionLimits& limits) {
+  GuestSessionOutcome outcome;
+  std::vector<std::string> argv = qemu_argv(launch);
+  if (!program_available(argv[0]))
+    throw UsageError("QEMU (" + argv[0] + ") is not installed; fix: apt-get install qemu-system-x86");
+  std::ofstream console(console_log, std::ios::app);
+  console << "# " << join_command(argv) << "\n";
+  console.flush();
+
+  int pipe_fds[2];
+  if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw SetupError(std::string("pipe: ") + strerror(errno));
+  auto started = Clock::now();
+  pid_t qemu = spawn_qemu(argv, pipe_fds[1]);
+  close(pipe_fds[1]);
+  int console_fd = pipe_fds[0];
+  fcntl(console_fd, F_SETFL, O_NONBLOCK);
+
+  reports::KtapReader ktap;
+  LineSplitter console_lines, ktap_lines;
+  std::deque<std::string> tail;
+  int ktap_fd = -1;
+  auto last_output = Clock::now();
+  auto seconds_since_start = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
+  size_t done = 0;
+
+  auto on_console_line = [&](const std::string& line) {
+    console << line << "\n";
+    tail.push_back(line);
+    if (tail.size() > 60) tail.pop_front();
+    if (line.find("Kernel panic - not syncing") != std::string::npos && outcome.panic_line.empty())
+      outcome.panic_line = line;
+    if (line.find("daxtorture-init: FATAL") != std::string::npos) outcome.init_fatal = line;
+    if (line.find("daxtorture-init: probe ok") != std::string::npos) outcome.probe_ok = true;
+    if (line.find("daxtorture-init: userspace ready") != std::string::npos && !outcome.reached_userspace) {
+      outcome.reached_userspace = true;
+      outcome.userspace_after_s = seconds_since_start();
+    }
+  };
+  auto on_ktap_line = [&](const std::string& line) {
+    if (limits.forward_ktap) std::cout << line << std::endl;
+    auto event = ktap.feed_line(line);
+    if (event.kind == reports::KtapEvent::Kind::plan) outcome.planned = event.planned;
+    if (event.kind == reports::KtapEvent::Kind::diagnostic &&
+        event.text.find("] running ") != std::string::npos) {
+      outcome.last_running = event.text.substr(event.text.find("] running ") + 10);
+      if (outcome.first_instance_after_s < 0) outcome.first_instance_after_s = seconds_since_start();
+      if (limits.show_progress)
+        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
+                  << event.text << std::endl;
+    }
+    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
+      ++done;
+      outcome.last_running.clear();
+      if (limits.show_progress)
+        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
+                  << status_name(reports::ktap_status(event.result)) << " " << event.result.name
+                  << " (" << done << "/" << outcome.planned << " done)" << std::endl;
+    }
+  };
+
+  int status = 0;
+  bool exited = false;
+  char buffer[16384];
+  while (!exited) {
+    pollfd watched{console_fd, POLLIN, 0};
+    poll(&watched, 1, 200);
+    ssize_t n;
+    while ((n = read(console_fd, buffer, sizeof buffer)) > 0) {
+      console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
+      last_output = Clock::now();
+    }
+    console.flush();
+    if (ktap_fd < 0) ktap_fd = open(launch.ktap_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (ktap_fd >= 0)
+      while ((n = read(ktap_fd, buffer, sizeof buffer)) > 0) {
+        ktap_lines.feed(buffer, static_cast<size_t>(n), on_ktap_line);
+        last_output = Clock::now();
+      }
+    if (waitpid(qemu, &status, WNOHANG) == qemu) {
+      exited = true;
+      break;
+    }
+    auto now = Clock::now();
+    bool over_deadline = now - started > limits.deadline;
+    bool silent = now - last_output > limits.silence;
+    if (over_deadline || silent) {
+      outcome.deadline_hit = over_deadline;
+      outcome.silent_too_long = silent;
+      kill(qemu, SIGTERM);
+      for (int i = 0; i < 50 && waitpid(qemu, &status, WNOHANG) != qemu; ++i) usleep(100 * 1000);
+      kill(qemu, SIGKILL);
+      waitpid(qemu, &status, 0);
+      exited = true;
+    }
+  }
+  // What was in flight when QEMU went away.
+  ssize_t n;
+  while ((n = read(console_fd, buffer, sizeof buffer)) > 0)
+    console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
+  if (ktap_fd < 0) ktap_fd = open(launch.ktap_file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (ktap_fd >= 0) {
+    while ((n = read(ktap_fd, buffer, sizeof buffer)) > 0)
+      ktap_lines.feed(buffer, static_cast<size_t>(n), on_ktap_line);
+    close(ktap_fd);
+  }
+  close(console_fd);
+  for (const auto& event : ktap.finish()) (void)event;
+
+  outcome.results = ktap.results();
+  outcome.seconds = seconds_since_start();
+  if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
+  for (const auto& line : tail) outcome.console_tail += line + "\n";
+  return outcome;
+}
+
+}  // namespace dt

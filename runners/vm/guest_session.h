@@ -1,0 +1,43 @@
+// One boot of the test guest, watched from the host: the console is kept in
+// console.log, the KTAP channel is forwarded to stdout as it arrives, and
+// progress is shown on the terminal. A guest that panics, hangs or dies
+// ends the session with what was seen; nothing already streamed is lost.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "reports/ktap.h"
+#include "runners/vm/qemu_command.h"
+
+namespace dt {
+
+struct GuestSessionOutcome {
+  int qemu_exit_status = -1;
+  bool deadline_hit = false;        // killed by the host's watchdog
+  bool silent_too_long = false;     // no console or KTAP output for too long
+  std::string panic_line;           // "Kernel panic - not syncing: ..." if seen
+  std::string init_fatal;           // "daxtorture-init: FATAL ..." if seen
+  bool reached_userspace = false;
+  bool probe_ok = false;
+  double userspace_after_s = -1;    // boot time to the guest runner
+  double first_instance_after_s = -1;
+  double seconds = 0;
+  std::vector<reports::KtapResult> results;
+  size_t planned = 0;
+  std::string last_running;         // instance running when the guest stopped
+  std::string console_tail;         // last lines of the console
+};
+
+struct GuestSessionLimits {
+  std::chrono::seconds deadline{3600};
+  std::chrono::seconds silence{900};
+  bool forward_ktap = true;         // copy the guest's KTAP to stdout
+  bool show_progress = true;        // progress lines on stderr
+};
+
+GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::string& console_log,
+                                      const GuestSessionLimits& limits);
+
+}  // namespace dt

@@ -1,0 +1,31 @@
+// The guest machine a VM run boots: memory, CPUs, the emulated NVDIMM.
+// Read from a vm-configs/*.profile file ("key = value" lines); every error
+// names FILE:LINE:COLUMN and the fix.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace dt {
+
+struct MachineProfile {
+  std::string name = "default";
+  uint64_t memory = 2ull << 30;
+  uint64_t max_memory = 16ull << 30;
+  int cpus = 2;
+  std::string cpu = "max";                 // exposes pdpe1gb for PUD mappings
+  uint64_t nvdimm_size = 6ull << 30;
+  uint64_t nvdimm_label_size = 128ull << 10;
+  uint64_t nvdimm_align = 1ull << 30;      // backing alignment: 1 GiB devdax needs it
+  double timeout_scale_tcg = 4.0;          // workload timeouts under TCG
+  double timeout_scale_kvm = 1.0;
+  std::string kernel_cmdline;              // appended to the guest command line
+};
+
+MachineProfile parse_machine_profile(const std::string& text, const std::string& file_name);
+MachineProfile load_machine_profile(const std::string& path);
+
+// "2G" / "128K" / "6442450944" -> bytes; throws std::invalid_argument.
+uint64_t parse_size(const std::string& text);
+
+}  // namespace dt

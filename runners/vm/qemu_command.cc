@@ -1,0 +1,53 @@
+#include "runners/vm/qemu_command.h"
+
+namespace dt {
+
+namespace {
+std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + "M"; }
+}  // namespace
+
+std::string guest_kernel_cmdline(const QemuLaunch& launch) {
+  // panic=-1 with -no-reboot: a panic ends QEMU at once instead of leaving a
+  // dead guest for the watchdog. hung_task_timeout_secs turns a layout
+  // change that waits forever into a kernel report on the console.
+  std::string cmdline = "console=ttyS0,115200 panic=-1 "
+                        "hung_task_timeout_secs=60 loglevel=6 "
+                        "daxtorture.modroot=" + launch.kernel.module_root +
+                        " daxtorture.vm=" + launch.token;
+  if (launch.probe_only) cmdline += " daxtorture.probe=1";
+  if (!launch.profile.kernel_cmdline.empty()) cmdline += " " + launch.profile.kernel_cmdline;
+  return cmdline;
+}
+
+std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
+  const MachineProfile& profile = launch.profile;
+  std::vector<std::string> argv = {
+      "qemu-system-x86_64",
+      "-accel", launch.accel == "kvm" ? "kvm" : "tcg,thread=multi",
+      "-cpu", launch.accel == "kvm" && profile.cpu == "max" ? "host" : profile.cpu,
+      "-smp", std::to_string(profile.cpus),
+      "-machine", "pc,nvdimm=on",
+      "-m", mebibytes(profile.memory) + ",slots=4,maxmem=" + mebibytes(profile.max_memory),
+      "-object", "memory-backend-file,id=nvmem0,share=on,mem-path=" + launch.nvdimm_file +
+                     ",size=" + mebibytes(profile.nvdimm_size) +
+                     ",align=" + mebibytes(profile.nvdimm_align),
+      "-device", "nvdimm,memdev=nvmem0,id=nvdimm0,label-size=" +
+                     std::to_string(profile.nvdimm_label_size >> 10) + "K",
+      "-kernel", launch.kernel.image,
+      "-initrd", launch.initramfs,
+      "-append", guest_kernel_cmdline(launch),
+      "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
+      "-virtfs", "local,path=" + launch.run_dir + ",mount_tag=results,security_model=none",
+      "-display", "none",
+      "-no-reboot",
+      "-serial", "stdio",
+      "-serial", "file:" + launch.ktap_file,
+      "-monitor", "none",
+      "-nodefaults",
+  };
+  // -nodefaults drops the VGA card and the default network; the console is
+  // the serial port above.
+  return argv;
+}
+
+}  // namespace dt

@@ -1,0 +1,30 @@
+// The QEMU command line of a test guest: an emulated NVDIMM with a label
+// area, the host root shared read-only over 9p, the run folder shared
+// read-write, the console on stdout and the KTAP channel on a second serial
+// port.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runners/vm/kernel_locator.h"
+#include "runners/vm/machine_profile.h"
+
+namespace dt {
+
+struct QemuLaunch {
+  GuestKernel kernel;
+  MachineProfile profile;
+  std::string accel;          // "tcg" or "kvm"
+  std::string initramfs;
+  std::string nvdimm_file;
+  std::string run_dir;        // shared as mount_tag "results"
+  std::string ktap_file;      // second serial port, written by QEMU
+  std::string token;          // proves to the guest runner that it owns the NVDIMM
+  bool probe_only = false;    // boot, print, power off (accelerator probe)
+};
+
+std::vector<std::string> qemu_argv(const QemuLaunch& launch);
+std::string guest_kernel_cmdline(const QemuLaunch& launch);
+
+}  // namespace dt

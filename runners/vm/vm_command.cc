@@ -1,0 +1,313 @@
+#include "runners/vm/vm_command.h"
+
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <set>
+
+#include "core/command.h"
+#include "core/errors.h"
+#include "core/registry.h"
+#include "core/text_file.h"
+#include "reports/ktap.h"
+#include "runners/progress.h"
+#include "runners/report_files.h"
+#include "runners/results_store.h"
+#include "runners/vm/accelerator.h"
+#include "runners/vm/guest_session.h"
+#include "runners/vm/kernel_locator.h"
+#include "runners/vm/machine_profile.h"
+
+namespace fs = std::filesystem;
+
+namespace dt {
+
+const char* const kVmHelp = R"(usage: daxtorture vm [OPTIONS]
+
+Boots a kernel in QEMU with an emulated NVDIMM (label area, fsdax and devdax
+namespaces made inside through libndctl), shares this machine's root with the
+guest read-only, and runs 'daxtorture run' there. The KTAP stream arrives on
+stdout as instances finish, progress on stderr; results are written on the
+host as they happen, so a guest that panics or hangs loses nothing finished.
+
+With no options: the default Debian 6.12 kernel set up by tools/setup, the
+default workload set, TCG unless KVM really works.
+
+kernel:
+  --kernel-package NAME  a Debian kernel package (fetched from the archive if
+                         needed) or an alias made by set-up: default, 6.12, 6.1
+  --kernel IMAGE         a bzImage you built
+  --modules DIR          its modules: INSTALL_MOD_PATH folder or
+                         lib/modules/RELEASE (default /lib/modules/RELEASE)
+
+run:
+  -t, --test PATTERN     instances to run (as for 'daxtorture run'; repeatable)
+  --results DIR          parent folder of run folders (default: ./results)
+  --run-id ID            name of the run folder (default: time and kernel)
+  --profile FILE         machine profile (default: vm-configs/default.profile)
+  --accel auto|tcg|kvm   accelerator (default auto: KVM only when the CPU has
+                         vmx/svm and a probe boot succeeds)
+  --timeout-scale X      multiply workload timeouts (default from the profile)
+  --nvdimm FILE          NVDIMM backing file to use and keep (default: a new
+                         sparse file in the run folder, deleted afterwards)
+  --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
+  --quiet                no progress lines on stderr
+
+files in the run folder: run.json, report.html, junit.xml, kcidb.json,
+console.log, instances/*/ (output, dmesg slice, instance.json).
+)";
+
+namespace {
+struct VmOptions {
+  std::string kernel_package = "default";
+  std::string kernel_image;
+  std::string modules;
+  std::vector<std::string> patterns;
+  std::string results = "results";
+  std::string run_id;
+  std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
+  std::string accel = "auto";
+  double timeout_scale = 0;
+  std::string nvdimm;
+  bool quiet = false;
+  std::vector<std::string> injections;
+};
+
+VmOptions parse_options(Args& args) {
+  VmOptions options;
+  while (!args.done()) {
+    auto option = args.option();
+    if (!option) throw UsageError("unexpected argument; 'daxtorture vm' takes options only");
+    if (*option == "--kernel-package") options.kernel_package = args.value(*option);
+    else if (*option == "--kernel") options.kernel_image = args.value(*option);
+    else if (*option == "--modules") options.modules = args.value(*option);
+    else if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
+    else if (*option == "--results") options.results = args.value(*option);
+    else if (*option == "--run-id") options.run_id = args.value(*option);
+    else if (*option == "--profile") options.profile = args.value(*option);
+    else if (*option == "--accel") options.accel = args.value(*option);
+    else if (*option == "--nvdimm") options.nvdimm = args.value(*option);
+    else if (*option == "--quiet") options.quiet = true;
+    else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--timeout-scale") {
+      std::string text = args.value(*option);
+      try {
+        options.timeout_scale = std::stod(text);
+      } catch (const std::exception&) {
+      }
+      if (options.timeout_scale <= 0)
+        throw UsageError("--timeout-scale takes a positive number, not '" + text + "'");
+    } else unknown_option("vm", *option);
+  }
+  if (options.accel != "auto" && options.accel != "tcg" && options.accel != "kvm")
+    throw UsageError("--accel takes auto, tcg or kvm, not '" + options.accel + "'");
+  if (!options.modules.empty() && options.kernel_image.empty())
+    throw UsageError("--modules goes with --kernel IMAGE");
+  return options;
+}
+
+std::string shell_quote(const std::string& word) {
+  std::string quoted = "'";
+  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+std::string random_token() {
+  std::random_device entropy;
+  char buffer[17];
+  snprintf(buffer, sizeof buffer, "%08x%08x", entropy(), entropy());
+  return buffer;
+}
+
+void require_space_for_nvdimm(const std::string& file, uint64_t size) {
+  struct statvfs info {};
+  std::string dir = fs::path(file).parent_path();
+  if (statvfs(dir.c_str(), &info) != 0) return;
+  uint64_t free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
+  // The file is sparse, but every byte the guest writes to pmem lands in it.
+  if (free_bytes < size)
+    throw UsageError("no space for the NVDIMM backing file in " + dir + ": it needs " +
+                     std::to_string(size >> 20) + " MiB, " + std::to_string(free_bytes >> 20) +
+                     " MiB are free; fix: free space, pass --nvdimm FILE on a larger filesystem, "
+                     "or lower nvdimm_size in the profile");
+}
+
+// The guest runner's command, left in the run folder for the guest's /init.
+std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
+                         const std::string& token, const std::string& run_id,
+                         const std::string& accel, double timeout_scale) {
+  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "run",
+                                   "--vm-guest", token,
+                                   "--run-dir", "/run/daxtorture/results",
+                                   "--run-id", run_id,
+                                   "--ktap-out", "/dev/ttyS1",
+                                   "--machine", "qemu-" + accel,
+                                   "--timeout-scale", std::to_string(timeout_scale)};
+  if (!kernel.config.empty()) {
+    argv.push_back("--kernel-config");
+    argv.push_back(kernel.config);
+  }
+  for (const auto& pattern : options.patterns) {
+    argv.push_back("-t");
+    argv.push_back(pattern);
+  }
+  for (const auto& fault : options.injections) {
+    argv.push_back("--inject");
+    argv.push_back(fault);
+  }
+  std::string script = "#!/bin/sh\n# written by 'daxtorture vm'; run by the guest's /init\ncd /\n";
+  for (const auto& word : argv) script += shell_quote(word) + " ";
+  // KTAP also reaches stdout, i.e. the guest console; keep the console for
+  // the kernel and the runner's own progress.
+  script += ">/dev/null\n";
+  return script;
+}
+
+// Instances that the guest never reported: the one it was running when it
+// died gets the guest's fate (CRASH or TIMEOUT), the rest were not run.
+void account_for_missing(const std::vector<Instance>& expected, const GuestSessionOutcome& outcome,
+                         const std::string& run_dir, RunResult& run) {
+  std::set<std::string> reported;
+  for (const auto& instance : run.instances) reported.insert(instance.name);
+  std::string fate;
+  if (!outcome.init_fatal.empty()) fate = "guest set-up failed: " + outcome.init_fatal;
+  else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
+  else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
+  else if (outcome.silent_too_long) fate = "the guest was silent too long (hung) and was killed";
+  else fate = "the guest stopped (QEMU exit status " + std::to_string(outcome.qemu_exit_status) + ")";
+
+  for (const auto& instance : expected) {
+    if (reported.count(instance.name())) continue;
+    InstanceResult result;
+    if (instance.name() == outcome.last_running) {
+      Status status = outcome.panic_line.empty() && (outcome.deadline_hit || outcome.silent_too_long)
+                          ? Status::timeout : Status::crash;
+      result = not_run_result(instance, status, fate + " while this instance ran; see console.log");
+      make_directories(run_dir + "/" + result.artifacts);
+      write_text_file(run_dir + "/" + result.artifacts + "/console-tail.txt", outcome.console_tail);
+    } else {
+      result = not_run_result(instance, Status::broken, "not run: " + fate);
+    }
+    save_instance(run_dir, result);
+    run.instances.push_back(result);
+  }
+}
+}  // namespace
+
+int vm_main(Args& args) {
+  VmOptions options = parse_options(args);
+  auto wall_started = std::chrono::steady_clock::now();
+  std::vector<Instance> expected = select_instances(options.patterns);
+  Progress progress(expected.size());
+  if (geteuid() != 0)
+    throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
+                     "kernels are cached in /var/cache); run it with sudo");
+
+  GuestKernel kernel = options.kernel_image.empty()
+                           ? locate_debian_kernel(options.kernel_package)
+                           : locate_kernel_image(options.kernel_image, options.modules);
+  require_pmem_support(kernel);
+  MachineProfile profile = load_machine_profile(options.profile);
+
+  std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) : options.run_id;
+  std::string run_dir = fs::absolute(options.results + "/" + run_id);
+  prepare_results_dir(run_dir);
+  std::string guest_dir = run_dir + "/.guest";
+  make_directories(guest_dir);
+
+  QemuLaunch launch;
+  launch.kernel = kernel;
+  launch.profile = profile;
+  launch.run_dir = run_dir;
+  launch.token = random_token();
+  launch.ktap_file = guest_dir + "/ktap.stream";
+  launch.initramfs = guest_dir + "/initramfs.cpio.gz";
+  launch.nvdimm_file = options.nvdimm.empty() ? guest_dir + "/nvdimm.img"
+                                              : fs::absolute(options.nvdimm).string();
+  require_space_for_nvdimm(launch.nvdimm_file, profile.nvdimm_size);
+  if (!fs::exists(launch.nvdimm_file)) {
+    std::ofstream(launch.nvdimm_file).close();
+    fs::resize_file(launch.nvdimm_file, profile.nvdimm_size);
+  }
+
+  std::string scripts = std::string(DAXTORTURE_SOURCE_DIR) + "/runners/vm";
+  run_checked({"sh", scripts + "/make-initramfs.sh", kernel.module_root, kernel.release,
+               scripts + "/guest-init.sh", launch.initramfs},
+              std::chrono::seconds(300));
+
+  launch.accel = choose_accelerator(options.accel, launch, guest_dir, !options.quiet);
+  double scale = options.timeout_scale > 0 ? options.timeout_scale
+                 : launch.accel == "kvm"   ? profile.timeout_scale_kvm
+                                           : profile.timeout_scale_tcg;
+  write_text_file(run_dir + "/.guest/run.sh",
+                  guest_script(options, kernel, launch.token, run_id, launch.accel, scale));
+
+  GuestSessionLimits limits;
+  double budget = 0, longest = 0;
+  for (const auto& instance : expected) {
+    double seconds = instance.workload->spec.timeout.count() * scale;
+    budget += seconds + 30;  // fixture set-up and teardown per instance
+    longest = std::max(longest, seconds);
+  }
+  limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
+  limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
+  limits.show_progress = !options.quiet;
+  if (!options.quiet)
+    std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
+              << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
+              << std::endl;
+
+  double session_offset =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
+  GuestSessionOutcome outcome = run_guest_session(launch, run_dir + "/console.log", limits);
+
+  RunResult run;
+  if (fs::exists(run_dir + "/run.json")) {
+    run = load_run(run_dir);
+  } else {
+    run.info.run_id = run_id;
+    run.info.kernel_release = kernel.release;
+    run.info.started_at = utc_timestamp();
+  }
+  run.info.machine = "qemu-" + launch.accel;
+  run.info.tool_version = DAXTORTURE_VERSION;
+  size_t guest_reported = run.instances.size();
+  account_for_missing(expected, outcome, run_dir, run);
+  auto& env = run.info.environment;
+  env["kernel"] = kernel.label;
+  env["kernel_image"] = kernel.image;
+  env["profile"] = options.profile;
+  env["accelerator"] = launch.accel;
+  env["qemu_command"] = join_command(qemu_argv(launch));
+  env["timeout_scale"] = std::to_string(scale);
+  if (outcome.userspace_after_s >= 0) env["boot_to_userspace_s"] = std::to_string(outcome.userspace_after_s);
+  if (outcome.first_instance_after_s >= 0)
+    env["command_to_first_instance_s"] = std::to_string(session_offset + outcome.first_instance_after_s);
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
+  env["wall_time_s"] = std::to_string(wall);
+  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+  save_run(run_dir, run);
+  write_report_files(run_dir, run);
+
+  // Close the KTAP stream for what the guest could not report itself.
+  reports::KtapWriter ktap(std::cout);
+  if (outcome.planned == 0) ktap.begin(expected.size());
+  for (size_t i = guest_reported; i < run.instances.size(); ++i) ktap.result(i + 1, run.instances[i]);
+
+  if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
+  progress.summary(run);
+  std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << ", first instance after "
+            << env["command_to_first_instance_s"] << " s; report: " << run_dir << "/report.html"
+            << std::endl;
+  if (!outcome.init_fatal.empty()) {
+    std::cerr << "daxtorture vm: " << outcome.init_fatal << "\n";
+    return 2;
+  }
+  return status_is_failure(overall_status(run)) ? 1 : 0;
+}
+
+}  // namespace dt

@@ -1,0 +1,79 @@
+#include "workloads/common/pattern.h"
+
+#include <cstring>
+#include <sstream>
+
+namespace dt::workloads {
+
+uint64_t pattern_word(uint64_t seed, uint64_t offset) {
+  // splitmix64 of (seed, word index): cheap, and no two files or offsets
+  // share a word in practice.
+  uint64_t x = seed * 0x9e3779b97f4a7c15ull + (offset / 8) + 1;
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ull;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+namespace {
+uint8_t pattern_byte(uint64_t seed, uint64_t offset) {
+  uint64_t word = pattern_word(seed, offset & ~7ull);
+  return static_cast<uint8_t>(word >> ((offset & 7) * 8));
+}
+
+std::string hex_bytes(const uint8_t* bytes, size_t count) {
+  std::ostringstream out;
+  for (size_t i = 0; i < count; ++i) {
+    char digits[4];
+    snprintf(digits, sizeof digits, "%02x", bytes[i]);
+    out << digits;
+  }
+  return out.str();
+}
+
+template <typename Expected>
+std::optional<Mismatch> scan(const uint8_t* bytes, size_t length, uint64_t file_offset,
+                             Expected expected) {
+  size_t i = 0;
+  while (i < length && bytes[i] == expected(file_offset + i)) ++i;
+  if (i == length) return std::nullopt;
+  Mismatch mismatch;
+  mismatch.first = file_offset + i;
+  size_t end = i;
+  while (end < length && bytes[end] != expected(file_offset + end)) ++end;
+  mismatch.last = file_offset + end - 1;
+  size_t shown = std::min<size_t>(16, length - i);
+  uint8_t wanted[16];
+  for (size_t k = 0; k < shown; ++k) wanted[k] = expected(file_offset + i + k);
+  mismatch.seen = hex_bytes(bytes + i, shown);
+  mismatch.expected = hex_bytes(wanted, shown);
+  return mismatch;
+}
+}  // namespace
+
+void fill_pattern(void* buffer, size_t length, uint64_t seed, uint64_t file_offset) {
+  auto* bytes = static_cast<uint8_t*>(buffer);
+  for (size_t i = 0; i < length; ++i) bytes[i] = pattern_byte(seed, file_offset + i);
+}
+
+std::optional<Mismatch> find_mismatch(const void* buffer, size_t length, uint64_t seed,
+                                      uint64_t file_offset) {
+  return scan(static_cast<const uint8_t*>(buffer), length, file_offset,
+              [seed](uint64_t offset) { return pattern_byte(seed, offset); });
+}
+
+std::optional<Mismatch> find_mismatch_byte(const void* buffer, size_t length, uint8_t value,
+                                           uint64_t file_offset) {
+  return scan(static_cast<const uint8_t*>(buffer), length, file_offset,
+              [value](uint64_t) { return value; });
+}
+
+std::string Mismatch::describe() const {
+  std::ostringstream out;
+  out << "bytes " << first << ".." << last << " (" << (last - first + 1) << " bytes) differ: seen "
+      << seen << ", expected " << expected;
+  return out.str();
+}
+
+}  // namespace dt::workloads
