@@ -32,6 +32,10 @@ bool status_is_failure(Status s) {
   return s != Status::pass && s != Status::skip;
 }
 
+bool status_blames_kernel(Status s) {
+  return s == Status::fail || s == Status::timeout || s == Status::crash;
+}
+
 const char* expectation_name(Expectation e) {
   switch (e) {
     case Expectation::none: return "";

@@ -16,6 +16,9 @@ enum class Status { pass, skip, fail, broken, timeout, crash };
 const char* status_name(Status s);          // "PASS", "SKIP", ...
 std::optional<Status> parse_status(const std::string& name);
 bool status_is_failure(Status s);           // fail, broken, timeout, crash
+// A verdict about the kernel (fail, timeout, crash), as opposed to BROKEN,
+// where the set-up failed: only these earn a "missing fix" hint.
+bool status_blames_kernel(Status s);
 
 // A kernel commit a workload guards: printed as a hint when it fails.
 struct FixTag {

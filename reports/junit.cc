@@ -50,7 +50,7 @@ std::vector<std::string> verdict_lines(const InstanceResult& r) {
                     ": " + f.message);
   for (const auto& k : r.kernel_findings)
     lines.push_back("kernel: " + k.kind + ": " + k.line);
-  if (status_is_failure(r.status))
+  if (status_blames_kernel(r.status))
     for (const auto& fix : r.fixes)
       lines.push_back("HINT: you may be missing kernel fix " + fix.sha +
                       " (\"" + fix.subject + "\")");

@@ -200,7 +200,7 @@ void KtapWriter::result(size_t number, const InstanceResult& instance) {
                f.message);
   for (const auto& k : instance.kernel_findings)
     diagnostic("kernel: " + k.kind + ": " + k.line);
-  if (status_is_failure(instance.status))
+  if (status_blames_kernel(instance.status))
     for (const auto& fix : instance.fixes)
       diagnostic("HINT: you may be missing kernel fix " + fix.sha + " (\"" +
                  fix.subject + "\")");

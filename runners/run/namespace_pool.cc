@@ -1,12 +1,35 @@
 #include "runners/run/namespace_pool.h"
 
 #include "core/errors.h"
+#include "core/kernel_info.h"
 
 namespace dt {
 
-NamespacePool::NamespacePool(const std::string& region_name)
-    : region_(std::make_unique<fixtures::PmemRegionFixture>(
-          fixtures::PmemRegionFixture::open(region_name))) {
+namespace {
+// The NVDIMM stack: ACPI NFIT bus, pmem block driver, device-dax drivers.
+// Loaded before the region is looked up; a failure shows in open()'s error.
+std::string load_nvdimm_drivers() {
+  std::string problems;
+  for (const char* module : {"nfit", "nd_pmem", "dax_pmem", "device_dax"}) {
+    std::string reason = load_module(module);
+    if (!reason.empty()) problems += (problems.empty() ? "" : "; ") + reason;
+  }
+  return problems;
+}
+
+std::unique_ptr<fixtures::PmemRegionFixture> open_region(const std::string& region_name) {
+  std::string driver_problems = load_nvdimm_drivers();
+  try {
+    return std::make_unique<fixtures::PmemRegionFixture>(
+        fixtures::PmemRegionFixture::open(region_name));
+  } catch (const SetupError& error) {
+    if (driver_problems.empty()) throw;
+    throw SetupError(std::string(error.what()) + " (loading drivers: " + driver_problems + ")");
+  }
+}
+}  // namespace
+
+NamespacePool::NamespacePool(const std::string& region_name) : region_(open_region(region_name)) {
   // A label-less NVDIMM offers a single raw namespace that cannot hold both
   // an fsdax and a devdax namespace; labels make the region divisible.
   if (!region_->labels_initialized()) region_->initialize_labels();

@@ -85,13 +85,11 @@ TEST(KmsgCursor, ManyMarkersAreNotRateLimited) {
   // not lose markers when instances are short.
   auto kmsg = open_or_skip();
   if (!kmsg) GTEST_SKIP() << "/dev/kmsg cannot be opened (not root?)";
-  for (int i = 0; i < 25; ++i) kmsg->mark(unique_marker("burst") + " " + std::to_string(i));
+  auto burst = [](int i) { return unique_marker("burst") + " " + std::to_string(i); };
+  for (int i = 0; i < 25; ++i) kmsg->mark(burst(i));
   auto records = kmsg->drain();
   for (int i = 0; i < 25; ++i)
-    EXPECT_NE(find_text(records, "daxtorture: " + unique_marker("burst") + " " +
-                                     std::to_string(i)),
-              nullptr)
-        << "marker " << i;
+    EXPECT_NE(find_text(records, "daxtorture: " + burst(i)), nullptr) << i;
 }
 
 TEST(KmsgCursor, MarkerStaysOneRecord) {

@@ -4,7 +4,6 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -76,15 +75,19 @@ uint64_t minor_faults() {
   return static_cast<uint64_t>(usage.ru_minflt);
 }
 
-uint64_t reads_in_flight(const std::string& device) {
-  struct stat info {};
-  if (stat(device.c_str(), &info) != 0 || !S_ISBLK(info.st_mode))
-    throw SetupError(device + " is not a block device");
-  std::string path = "/sys/dev/block/" + std::to_string(major(info.st_rdev)) + ":" +
-                     std::to_string(minor(info.st_rdev)) + "/inflight";
-  auto text = read_text_file(path);
-  if (!text) throw SetupError("cannot read " + path);
-  return std::stoull(*text);  // "reads writes"
+bool wait_until_blocked_in_kernel(pid_t tid, double timeout_s) {
+  double give_up = monotonic_seconds() + timeout_s;
+  std::string path = "/proc/self/task/" + std::to_string(tid) + "/stat";
+  while (monotonic_seconds() < give_up) {
+    auto stat = read_text_file(path);
+    if (!stat) return false;  // the thread is gone
+    size_t close_paren = stat->rfind(')');
+    if (close_paren != std::string::npos && close_paren + 2 < stat->size() &&
+        (*stat)[close_paren + 2] == 'D')
+      return true;
+    usleep(1000);
+  }
+  return false;
 }
 
 double monotonic_seconds() {

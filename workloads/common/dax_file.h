@@ -32,8 +32,9 @@ void* map_aligned(int fd, uint64_t length, uint64_t alignment, int prot, int fla
 // Minor faults of the calling process so far.
 uint64_t minor_faults();
 
-// Reads in flight on a block device (from /sys/dev/block/M:m/inflight).
-uint64_t reads_in_flight(const std::string& device);
+// Waits until the thread (of this process) sleeps uninterruptibly, i.e.
+// waits in the kernel for I/O; false if that does not happen in time.
+bool wait_until_blocked_in_kernel(pid_t tid, double timeout_s);
 
 // Seconds on the monotonic clock.
 double monotonic_seconds();

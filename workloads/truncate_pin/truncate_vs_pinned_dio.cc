@@ -77,18 +77,19 @@ void scenario(Context& ctx) {
   std::atomic<double> read_done_at{0};
   std::atomic<ssize_t> read_result{0};
   std::atomic<int> read_errno{0};
+  std::atomic<pid_t> reader_tid{0};
   std::thread reader([&] {
+    reader_tid = gettid();
     ssize_t n = pread(dev, target, kPinnedLength, 0);
     read_errno = errno;
     read_result = n;
     read_done_at = monotonic_seconds();
   });
 
-  // The pin is live once the read is queued on the slow device.
-  double give_up = monotonic_seconds() + 5;
-  while (reads_in_flight(env.slow_device) == 0 && read_done_at == 0 && monotonic_seconds() < give_up)
-    usleep(1000);
-  bool pinned = reads_in_flight(env.slow_device) > 0;
+  // The pages are pinned before the bio is submitted; once the reader sleeps
+  // uninterruptibly waiting for it, the pin is live.
+  while (reader_tid == 0) usleep(100);
+  bool pinned = wait_until_blocked_in_kernel(reader_tid, 5.0) && read_done_at == 0;
 
   uint64_t new_size = ctx.injected("truncate_unpinned") ? kFileSize - kPmdSize : kPinnedOffset;
   int truncate_fd = fd;
@@ -106,8 +107,8 @@ void scenario(Context& ctx) {
 
   reader.join();
   close(dev);
-  if (!pinned) throw SetupError("the O_DIRECT read never showed up in flight on " + env.slow_device +
-                                "; cannot tell whether truncate waited");
+  if (!pinned) throw SetupError("the O_DIRECT read from " + env.slow_device +
+                                " never blocked in the kernel; cannot tell whether truncate waited");
   DT_ASSERT(read_result == static_cast<ssize_t>(kPinnedLength))
       << "O_DIRECT read into the DAX mapping returned " << read_result.load() << " (errno "
       << errno_name(read_errno) << "), expected " << kPinnedLength;
