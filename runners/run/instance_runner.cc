@@ -37,6 +37,13 @@ std::string format_records(const std::vector<KmsgRecord>& records) {
   return out.str();
 }
 
+// A line of the runner's own in the instance's output file.
+void ctx_note(const std::string& artifacts_dir, const std::string& text) {
+  std::string path = artifacts_dir + "/output.txt";
+  std::string existing = read_text_file(path).value_or("");
+  write_text_file(path, existing + "daxtorture runner: " + text + "\n");
+}
+
 // Decides the instance's own verdict from what the child did, before the
 // kernel log has its say.
 void apply_child_outcome(const ChildOutcome& outcome, InstanceResult& result) {
@@ -156,6 +163,9 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
                           settings_.timeout_scale));
     ChildOutcome outcome = run_workload_child(instance, *env, timeout);
     apply_child_outcome(outcome, result);
+    if (outcome.escaped > 0)
+      ctx_note(artifacts_dir, std::to_string(outcome.escaped) +
+                                  " process(es) had left the instance's process group; killed");
     if (!outcome.stacks.empty()) write_text_file(artifacts_dir + "/stacks.txt", outcome.stacks);
     if (!outcome.report.malformed.empty())
       result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(outcome.report.malformed.size()) +

@@ -1,6 +1,9 @@
 #include "runners/run/process_group.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
@@ -15,6 +18,7 @@ namespace {
 struct StatFields {
   std::string comm;
   char state = '?';
+  pid_t ppid = -1;
   pid_t pgrp = -1;
 };
 
@@ -26,8 +30,7 @@ bool read_stat(const std::string& path, StatFields& fields) {
   if (open == std::string::npos || close == std::string::npos || close < open) return false;
   fields.comm = text->substr(open + 1, close - open - 1);
   std::istringstream rest(text->substr(close + 1));
-  pid_t ppid = 0;
-  rest >> fields.state >> ppid >> fields.pgrp;
+  rest >> fields.state >> fields.ppid >> fields.pgrp;
   return static_cast<bool>(rest);
 }
 
@@ -39,19 +42,42 @@ std::vector<std::string> task_ids(pid_t pid) {
     tids.push_back(entry.path().filename());
   return tids;
 }
-}  // namespace
 
-std::vector<pid_t> processes_in_group(pid_t pgid) {
+template <typename Predicate>
+std::vector<pid_t> processes_where(Predicate wanted) {
   std::vector<pid_t> pids;
   std::error_code error;
   for (const auto& entry : std::filesystem::directory_iterator("/proc", error)) {
     const std::string name = entry.path().filename();
     if (name.empty() || !isdigit(static_cast<unsigned char>(name[0]))) continue;
     StatFields fields;
-    if (read_stat(entry.path().string() + "/stat", fields) && fields.pgrp == pgid)
+    if (read_stat(entry.path().string() + "/stat", fields) && wanted(fields))
       pids.push_back(std::stoi(name));
   }
   return pids;
+}
+}  // namespace
+
+std::vector<pid_t> processes_in_group(pid_t pgid) {
+  return processes_where([pgid](const StatFields& fields) { return fields.pgrp == pgid; });
+}
+
+void become_subreaper() { prctl(PR_SET_CHILD_SUBREAPER, 1); }
+
+size_t kill_and_reap_children() {
+  pid_t self = getpid();
+  size_t killed = 0;
+  // Killing a child can re-parent its own children to us: repeat until none.
+  for (int round = 0; round < 20; ++round) {
+    auto children = processes_where([self](const StatFields& fields) { return fields.ppid == self; });
+    if (children.empty()) break;
+    for (pid_t child : children) kill(child, SIGKILL);
+    for (pid_t child : children) {
+      for (int i = 0; i < 200 && waitpid(child, nullptr, WNOHANG) == 0; ++i) usleep(10 * 1000);
+    }
+    killed += children.size();
+  }
+  return killed;
 }
 
 std::string describe_tasks(const std::vector<pid_t>& pids) {

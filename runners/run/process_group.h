@@ -23,4 +23,11 @@ bool any_task_uninterruptible(const std::vector<pid_t>& pids);
 // SIGKILL to the whole group.
 void kill_group(pid_t pgid);
 
+// Makes this process the reaper of orphaned descendants, so that a workload
+// process that escaped its group (setsid) is re-parented here when its
+// parent dies, and can still be found and killed.
+void become_subreaper();
+// Kills and reaps every child of this process; returns how many there were.
+size_t kill_and_reap_children();
+
 }  // namespace dt

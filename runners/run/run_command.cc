@@ -19,6 +19,7 @@
 #include "fixtures/dax_filesystem.h"
 #include "runners/run/device_guard.h"
 #include "runners/run/instance_runner.h"
+#include "runners/run/process_group.h"
 #include "runners/progress.h"
 #include "runners/results_store.h"
 
@@ -252,6 +253,7 @@ int run_main(Args& args) {
   settings.timeout_scale = options.timeout_scale;
   settings.in_own_vm = !options.vm_token.empty();
   InstanceRunner runner(settings);
+  become_subreaper();
 
   Progress progress(instances.size());
   save_run(run_dir, run);

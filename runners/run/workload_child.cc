@@ -136,6 +136,7 @@ ChildOutcome run_workload_child(const Instance& instance, const InstanceEnvironm
       outcome.stacks += "\nafter SIGKILL, still present:\n" + describe_tasks(processes_in_group(pid));
     }
   }
+  if (exited) outcome.escaped = kill_and_reap_children();
   // Whatever the group wrote before dying; do not wait for an EOF that a
   // stuck grandchild could hold back forever.
   read_available(fds[0], pending, outcome.report, eof);

@@ -19,6 +19,7 @@ struct ChildOutcome {
   int signal = 0;            // when a signal ended it
   double seconds = 0;
   std::string stacks;        // tasks and kernel stacks seen at the timeout
+  size_t escaped = 0;        // descendants that left the process group, killed
 };
 
 ChildOutcome run_workload_child(const Instance& instance, const InstanceEnvironment& env,

@@ -200,6 +200,9 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
 
 int vm_main(Args& args) {
   VmOptions options = parse_options(args);
+  if (!program_available("qemu-system-x86_64"))
+    throw UsageError("QEMU is not installed (no qemu-system-x86_64 in PATH); fix: apt-get install "
+                     "qemu-system-x86, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
   std::vector<Instance> expected = select_instances(options.patterns);
   Progress progress(expected.size());

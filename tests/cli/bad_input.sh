@@ -1,0 +1,69 @@
+#!/bin/sh
+# Bad input gets exit status 2 and one message that names the problem and
+# the fix. None of these cases boots a guest.
+set -eu
+daxtorture=${DAXTORTURE_BIN:?}
+scratch=${DAXTORTURE_TEST_RESULTS:-$(mktemp -d)}
+rm -rf "$scratch"; mkdir -p "$scratch"
+failures=0
+
+# expect_error WHAT PATTERN COMMAND...: exit status 2, message matching PATTERN.
+expect_error() {
+  what=$1 pattern=$2; shift 2
+  rc=0
+  "$@" > "$scratch/out" 2> "$scratch/err" || rc=$?
+  if [ "$rc" = 2 ] && grep -Eq "$pattern" "$scratch/err"; then
+    echo "ok: $what: $(cat "$scratch/err")"
+  else
+    echo "FAIL: $what: exit $rc, message: $(cat "$scratch/err")" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+expect_error "no QEMU" "QEMU is not installed.*apt-get install qemu-system-x86" \
+  env PATH=/nonexistent "$daxtorture" vm
+expect_error "kernel path that does not exist" "does not exist.*bzImage" \
+  "$daxtorture" vm --kernel "$scratch/no-such-bzImage"
+expect_error "kernel image that is not a bzImage" "not an x86 bzImage" \
+  "$daxtorture" vm --kernel /etc/hostname
+
+# A real Debian kernel image whose .config lacks FS_DAX.
+default_kernel=$(ls /var/cache/daxtorture/kernels/default/boot/vmlinuz-* 2>/dev/null | head -n 1)
+if [ -n "$default_kernel" ]; then
+  release=${default_kernel##*/vmlinuz-}
+  tree=$scratch/linux
+  mkdir -p "$tree/arch/x86/boot" "$scratch/modules/lib/modules/$release"
+  cp "$default_kernel" "$tree/arch/x86/boot/bzImage"
+  grep -v '^CONFIG_FS_DAX=' "/var/cache/daxtorture/kernels/default/boot/config-$release" > "$tree/.config"
+  expect_error "kernel without pmem support" "cannot run pmem workloads: CONFIG_FS_DAX is not set.*fix:" \
+    "$daxtorture" vm --kernel "$tree/arch/x86/boot/bzImage" --modules "$scratch/modules"
+else
+  echo "FAIL: no default kernel in the cache; run tools/setup" >&2
+  failures=$((failures + 1))
+fi
+
+# Not root: a copy of the binary that an unprivileged user can reach.
+bin_dir=$(mktemp -d)
+cp "$daxtorture" "$bin_dir/daxtorture"
+chmod 755 "$bin_dir" "$bin_dir/daxtorture"
+expect_error "run, not root" "needs root.*sudo" \
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/daxtorture" run
+expect_error "vm, not root" "needs root.*sudo" \
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/daxtorture" vm
+rm -rf "$bin_dir"
+
+expect_error "results directory that cannot be written" "cannot be written.*fix: choose a writable place" \
+  "$daxtorture" run --results /proc/daxtorture-results -t uring_fixed_buffers_fsdax
+expect_error "unknown workload pattern" "no workload instance matches 'no_such_workload'.*daxtorture list" \
+  "$daxtorture" run -t no_such_workload
+expect_error "unknown injected fault" "no selected workload declares the fault 'no_such_fault'" \
+  "$daxtorture" run --inject no_such_fault
+expect_error "unknown option" "unknown option '--frobnicate'" "$daxtorture" run --frobnicate
+printf 'memory = 2G\nnvdimm_size = lots\n' > "$scratch/bad.profile"
+expect_error "malformed machine profile" "bad.profile:2:15: bad value 'lots' for nvdimm_size" \
+  "$daxtorture" vm --profile "$scratch/bad.profile"
+expect_error "host region without confirmation" "is not a region name|no pmem region" \
+  "$daxtorture" run --region /dev/sda
+expect_error "--yes-destroy without a region" "needs --region" "$daxtorture" run --yes-destroy
+
+[ "$failures" = 0 ] || { echo "$failures bad-input case(s) failed" >&2; exit 1; }

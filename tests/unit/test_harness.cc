@@ -1,0 +1,195 @@
+// The harness's own logic: instance selection, option and profile parsing,
+// kernel facts, QEMU command line, data patterns and trace parsing.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/errors.h"
+#include "core/kernel_info.h"
+#include "core/registry.h"
+#include "core/reporter.h"
+#include "runners/cli/args.h"
+#include "runners/vm/kernel_locator.h"
+#include "runners/vm/machine_profile.h"
+#include "runners/vm/qemu_command.h"
+#include "workloads/common/dax_trace.h"
+#include "workloads/common/pattern.h"
+
+namespace dt {
+namespace {
+
+TEST(Registry, DefaultSetLeavesSelftestsOut) {
+  auto instances = select_instances({});
+  ASSERT_FALSE(instances.empty());
+  for (const auto& instance : instances) EXPECT_NE(instance.workload->spec.group, "selftest");
+}
+
+TEST(Registry, BareWorkloadNameSelectsAllItsInstances) {
+  auto instances = select_instances({"truncate_vs_pinned_dio"});
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].name(), "truncate_vs_pinned_dio/xfs/4k");
+  EXPECT_EQ(instances[1].name(), "truncate_vs_pinned_dio/ext4/4k");
+}
+
+TEST(Registry, GlobsGroupsAndOrderOfPatterns) {
+  auto instances = select_instances({"selftest_leave_mess", "selftest_expect_clean"});
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].workload->spec.name, "selftest_leave_mess");
+  EXPECT_EQ(select_instances({"*/ext4/*"}).size(), 3u);
+  EXPECT_EQ(select_instances({"group:huge"}).size(), 2u);
+}
+
+TEST(Registry, PatternMatchingNothingIsAnError) {
+  EXPECT_THROW(select_instances({"no_such_workload"}), UsageError);
+}
+
+TEST(Registry, DuplicateOrMalformedNamesAreRefused) {
+  WorkloadSpec bad;
+  bad.name = "Bad Name";
+  EXPECT_THROW(register_workload(bad, nullptr, "x.cc"), std::logic_error);
+  WorkloadSpec twice;
+  twice.name = "pmd_fault_xfs";
+  EXPECT_THROW(register_workload(twice, nullptr, "y.cc"), std::logic_error);
+}
+
+TEST(Args, OptionsValuesAndErrors) {
+  Args args({"--results=/tmp/x", "-t", "a", "--repeat", "zero"});
+  EXPECT_EQ(*args.option(), "--results");
+  EXPECT_EQ(args.value("--results"), "/tmp/x");
+  EXPECT_EQ(*args.option(), "-t");
+  EXPECT_EQ(args.value("-t"), "a");
+  EXPECT_EQ(*args.option(), "--repeat");
+  EXPECT_THROW(args.positive_number("--repeat"), UsageError);
+  Args missing({"--results"});
+  args = missing;
+  args.option();
+  EXPECT_THROW(args.value("--results"), UsageError);
+}
+
+TEST(MachineProfile, ParsesSizesAndDefaults) {
+  auto profile = parse_machine_profile("# c\nmemory = 4G\nnvdimm_label_size=256K\ncpus = 1\n", "p");
+  EXPECT_EQ(profile.memory, 4ull << 30);
+  EXPECT_EQ(profile.nvdimm_label_size, 256ull << 10);
+  EXPECT_EQ(profile.cpus, 1);
+  EXPECT_EQ(profile.nvdimm_size, 6ull << 30);
+}
+
+TEST(MachineProfile, ErrorsNameLineAndColumn) {
+  try {
+    parse_machine_profile("memory = 2G\n  nvdimm_size = lots\n", "vm.profile");
+    FAIL() << "no error";
+  } catch (const UsageError& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("vm.profile:2:17: bad value 'lots' for nvdimm_size", 0), 0u)
+        << error.what();
+  }
+  try {
+    parse_machine_profile("\nmemroy = 2G\n", "vm.profile");
+    FAIL() << "no error";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("vm.profile:2:1: unknown key 'memroy'"), std::string::npos);
+  }
+  EXPECT_THROW(parse_machine_profile("just words\n", "p"), UsageError);
+}
+
+TEST(KernelInfo, VersionsCompare) {
+  EXPECT_EQ(parse_kernel_version("6.12.117+deb12-amd64"), (std::vector<int>{6, 12, 117}));
+  EXPECT_EQ(parse_kernel_version("6.1.0-56-amd64"), (std::vector<int>{6, 1, 0}));
+  EXPECT_TRUE(kernel_at_least("6.12.117+deb12-amd64", "6.1"));
+  EXPECT_FALSE(kernel_at_least("6.1.0-56-amd64", "6.12"));
+  EXPECT_TRUE(kernel_at_least("6.1.0", ""));
+}
+
+TEST(KernelInfo, ConfigRequirements) {
+  auto config = KernelConfig::parse("CONFIG_FS_DAX=y\nCONFIG_XFS_FS=m\n# CONFIG_FOO is not set\n");
+  EXPECT_TRUE(config.satisfies("CONFIG_FS_DAX"));
+  EXPECT_TRUE(config.satisfies("CONFIG_XFS_FS"));
+  EXPECT_FALSE(config.satisfies("CONFIG_XFS_FS=y"));
+  EXPECT_FALSE(config.satisfies("CONFIG_FOO"));
+}
+
+TEST(KernelLocator, RejectsFilesThatAreNotBzImages) {
+  std::string path = testing::TempDir() + "/not-a-kernel";
+  std::ofstream(path) << std::string(0x400, 'x');
+  EXPECT_THROW(bzimage_release(path), UsageError);
+  EXPECT_THROW(bzimage_release(path + ".missing"), UsageError);
+}
+
+TEST(KernelLocator, ReadsTheReleaseFromTheBootHeader) {
+  std::string image(0x600, '\0');
+  image.replace(0x202, 4, "HdrS");
+  image[0x20e] = 0x00;  // version string at 0x200 + 0x300
+  image[0x20f] = 0x03;
+  image.replace(0x500, 30, "6.99.1-test (me@host) #1 SMP ");
+  std::string path = testing::TempDir() + "/fake-bzImage";
+  std::ofstream(path, std::ios::binary) << image;
+  EXPECT_EQ(bzimage_release(path), "6.99.1-test");
+}
+
+TEST(QemuCommand, HasLabelledNvdimmAndBothShares) {
+  QemuLaunch launch;
+  launch.kernel.image = "/k/bzImage";
+  launch.kernel.module_root = "/k";
+  launch.accel = "tcg";
+  launch.nvdimm_file = "/r/nv.img";
+  launch.run_dir = "/r";
+  launch.ktap_file = "/r/ktap";
+  launch.initramfs = "/r/initrd";
+  launch.token = "abc";
+  std::string line;
+  for (const auto& word : qemu_argv(launch)) line += word + " ";
+  EXPECT_NE(line.find("label-size=128K"), std::string::npos);
+  EXPECT_NE(line.find("mem-path=/r/nv.img,size=6144M,align=1024M"), std::string::npos);
+  EXPECT_NE(line.find("mount_tag=host,security_model=none,readonly=on"), std::string::npos);
+  EXPECT_NE(line.find("path=/r,mount_tag=results"), std::string::npos);
+  EXPECT_NE(line.find("daxtorture.vm=abc"), std::string::npos);
+  EXPECT_NE(line.find("-cpu max"), std::string::npos);
+  EXPECT_NE(line.find("tcg,thread=multi"), std::string::npos);
+}
+
+TEST(Reporter, FoldsEventsAndKeepsMalformedLines) {
+  ChildReport report;
+  fold_report_line(R"({"event":"failure","file":"a.cc","line":3,"check":"x","message":"m"})", report);
+  fold_report_line(R"({"event":"metric","name":"wait","value":1.5,"unit":"ms"})", report);
+  fold_report_line(R"({"event":"broken","reason":"first"})", report);
+  fold_report_line(R"({"event":"broken","reason":"second"})", report);
+  fold_report_line("{not json", report);
+  fold_report_line(R"({"event":"failure","file":"a.cc"})", report);
+  ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.failures[0].line, 3);
+  EXPECT_EQ(report.metrics[0].value, 1.5);
+  EXPECT_EQ(report.broken_reason, "first");
+  EXPECT_EQ(report.malformed.size(), 2u);
+}
+
+TEST(Pattern, MismatchNamesOffsetsAndBytes) {
+  std::vector<uint8_t> data(8192);
+  workloads::fill_pattern(data.data(), data.size(), 7, 4096);
+  EXPECT_FALSE(workloads::find_mismatch(data.data(), data.size(), 7, 4096));
+  EXPECT_TRUE(workloads::find_mismatch(data.data(), data.size(), 8, 4096));
+  for (size_t i = 100; i < 200; ++i) data[i] = 0xAB;
+  auto bad = workloads::find_mismatch(data.data(), data.size(), 7, 4096);
+  ASSERT_TRUE(bad);
+  EXPECT_GE(bad->first, 4196u);
+  EXPECT_LE(bad->last, 4295u);
+  EXPECT_EQ(bad->seen.substr(0, 2), "ab");
+}
+
+TEST(DaxTrace, TalliesNopageAndFallback) {
+  const std::string trace =
+      "# tracer: nop\n"
+      "  a.out-123 [000] ..... 10.0: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
+      "address 0x7f0000200000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x200 max_pgoff "
+      "0x3fff NOPAGE\n"
+      "  a.out-123 [000] ..... 10.1: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
+      "address 0x7f0000401000 vm_start 0x7f0000001000 vm_end 0x7f0004001000 pgoff 0x400 max_pgoff "
+      "0x3fff FALLBACK\n"
+      "  a.out-123 [000] ..... 10.2: dax_pmd_load_hole: dev 259:0 NOPAGE\n";
+  auto tally = workloads::DaxTrace::tally(trace, "dax_pmd_fault_done");
+  EXPECT_EQ(tally.events, 2u);
+  EXPECT_EQ(tally.nopage, 1u);
+  EXPECT_EQ(tally.fallback, 1u);
+  ASSERT_EQ(tally.fallback_lines.size(), 1u);
+}
+
+}  // namespace
+}  // namespace dt

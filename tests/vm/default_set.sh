@@ -1,0 +1,20 @@
+#!/bin/sh
+# The main job on one kernel: every default instance passes, the run folder
+# holds every report, and the KTAP plan was completed.
+# usage: default_set.sh KERNEL_ALIAS
+. "$(dirname "$0")/lib.sh"
+kernel=${1:-default}
+out=$scratch/default-$kernel
+rc=0
+"$daxtorture" vm --kernel-package "$kernel" --results "$out" --run-id run > "$out.ktap" 2> "$out.log" || rc=$?
+cat "$out.log" >&2
+expect_exit 0 "$rc" "daxtorture vm --kernel-package $kernel"
+for file in run.json report.html junit.xml kcidb.json console.log; do
+  [ -s "$out/run/$file" ] || fail "$file missing from the run folder"
+done
+planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out.ktap")
+results=$(grep -cE '^(not )?ok [0-9]+ ' "$out.ktap")
+[ -n "$planned" ] && [ "$planned" = "$results" ] || fail "KTAP plan $planned, results $results"
+for instance in $("$daxtorture" list --instances -t '*' | grep -v '^selftest_'); do
+  expect_status "$out.ktap" "$instance" PASS
+done
