@@ -12,7 +12,13 @@ namespace dt {
 
 uint64_t parse_size(const std::string& text) {
   size_t used = 0;
-  unsigned long long number = std::stoull(text, &used);
+  unsigned long long number = 0;
+  try {
+    if (text.empty() || !isdigit(static_cast<unsigned char>(text[0]))) throw std::invalid_argument("");
+    number = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    throw std::invalid_argument("not a size");
+  }
   std::string suffix = text.substr(used);
   if (suffix.empty()) return number;
   if (suffix.size() == 1 || (suffix.size() == 3 && suffix.substr(1) == "iB")) {

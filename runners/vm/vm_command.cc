@@ -14,6 +14,7 @@
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "reports/ktap.h"
+#include "runners/expectations.h"
 #include "runners/progress.h"
 #include "runners/report_files.h"
 #include "runners/results_store.h"
@@ -54,6 +55,11 @@ run:
   --timeout-scale X      multiply workload timeouts (default from the profile)
   --nvdimm FILE          NVDIMM backing file to use and keep (default: a new
                          sparse file in the run folder, deleted afterwards)
+  --expectations PATH    known failures: a .expect file, or a folder whose
+                         files for this kernel apply (default:
+                         vm-configs/expectations); with them, exit status 1
+                         means a failure that is not known
+  --no-expectations      judge every failure as new
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --quiet                no progress lines on stderr
 
@@ -75,6 +81,7 @@ struct VmOptions {
   std::string nvdimm;
   bool quiet = false;
   std::vector<std::string> injections;
+  std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
 
 VmOptions parse_options(Args& args) {
@@ -93,6 +100,8 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--nvdimm") options.nvdimm = args.value(*option);
     else if (*option == "--quiet") options.quiet = true;
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--expectations") options.expectations = args.value(*option);
+    else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--timeout-scale") {
       std::string text = args.value(*option);
       try {
@@ -167,6 +176,22 @@ std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
   return script;
 }
 
+std::vector<ExpectationFile> load_expectations_for(const std::string& path, const std::string& release) {
+  if (path.empty()) return {};
+  if (fs::is_directory(path)) return expectations_for(path, release);
+  ExpectationFile file = load_expectations(path);
+  if (!file.covers(release))
+    std::cerr << "daxtorture vm: " << path << " does not cover kernel " << release << "; ignored\n";
+  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
+}
+
+void print_expectation_summary(const RunResult& run) {
+  for (const auto& instance : run.instances)
+    if (instance.expectation != Expectation::none)
+      std::cerr << "daxtorture vm: " << expectation_name(instance.expectation) << ": " << instance.name
+                << " " << status_name(instance.status) << "\n";
+}
+
 // Instances that the guest never reported: the one it was running when it
 // died gets the guest's fate (CRASH or TIMEOUT), the rest were not run.
 void account_for_missing(const std::vector<Instance>& expected, const GuestSessionOutcome& outcome,
@@ -215,6 +240,8 @@ int vm_main(Args& args) {
                            : locate_kernel_image(options.kernel_image, options.modules);
   require_pmem_support(kernel);
   MachineProfile profile = load_machine_profile(options.profile);
+  // Read before the boot: a malformed file must not cost a run.
+  std::vector<ExpectationFile> expectations = load_expectations_for(options.expectations, kernel.release);
 
   std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) : options.run_id;
   std::string run_dir = fs::absolute(options.results + "/" + run_id);
@@ -293,6 +320,8 @@ int vm_main(Args& args) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
   env["wall_time_s"] = std::to_string(wall);
   if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+  apply_expectations(expectations, run);
+  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
   write_report_files(run_dir, run);
 
@@ -303,6 +332,7 @@ int vm_main(Args& args) {
 
   if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
   progress.summary(run);
+  print_expectation_summary(run);
   std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << ", first instance after "
             << env["command_to_first_instance_s"] << " s; report: " << run_dir << "/report.html"
             << std::endl;
@@ -310,6 +340,7 @@ int vm_main(Args& args) {
     std::cerr << "daxtorture vm: " << outcome.init_fatal << "\n";
     return 2;
   }
+  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
   return status_is_failure(overall_status(run)) ? 1 : 0;
 }
 
