@@ -69,10 +69,10 @@ void* map_aligned(int fd, uint64_t length, uint64_t alignment, int prot, int fla
   return mapping;
 }
 
-uint64_t minor_faults() {
+uint64_t page_faults() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  return static_cast<uint64_t>(usage.ru_minflt);
+  return static_cast<uint64_t>(usage.ru_minflt + usage.ru_majflt);
 }
 
 bool wait_until_blocked_in_kernel(pid_t tid, double timeout_s) {

@@ -29,8 +29,9 @@ std::optional<Mismatch> verify_file_pattern(int fd, uint64_t offset, uint64_t le
 void* map_aligned(int fd, uint64_t length, uint64_t alignment, int prot, int flags,
                   uint64_t file_offset = 0, uint64_t misalign = 0);
 
-// Minor faults of the calling process so far.
-uint64_t minor_faults();
+// Page faults of the calling process so far, minor and major: a DAX write
+// fault that allocates or zeroes a block counts as major.
+uint64_t page_faults();
 
 // Waits until the thread (of this process) sleeps uninterruptibly, i.e.
 // waits in the kernel for I/O; false if that does not happen in time.

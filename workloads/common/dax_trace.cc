@@ -47,6 +47,10 @@ DaxTraceTally DaxTrace::collect() const {
   return tally(read_text_file(instance_dir_ + "/trace").value_or(""), event_);
 }
 
+void DaxTrace::save(const std::string& path) const {
+  write_text_file(path, read_text_file(instance_dir_ + "/trace").value_or(""));
+}
+
 DaxTraceTally DaxTrace::tally(const std::string& trace_text, const std::string& event) {
   DaxTraceTally tally;
   std::istringstream lines(trace_text);
@@ -59,7 +63,8 @@ DaxTraceTally DaxTrace::tally(const std::string& trace_text, const std::string& 
     std::string result = line.substr(line.find_last_of(' ') + 1);
     if (result.find("FALLBACK") != std::string::npos) {
       ++tally.fallback;
-      if (tally.fallback_lines.size() < 3) tally.fallback_lines.push_back(line);
+      if (tally.fallback_lines.size() < 3)
+        tally.fallback_lines.push_back(line.substr(line.find_first_not_of(' ')));
     } else if (result.find("NOPAGE") != std::string::npos) {
       ++tally.nopage;
     }

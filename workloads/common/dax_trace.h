@@ -27,6 +27,8 @@ class DaxTrace {
   DaxTrace& operator=(const DaxTrace&) = delete;
 
   DaxTraceTally collect() const;
+  // Saves the raw trace next to the instance's other evidence.
+  void save(const std::string& path) const;
 
   // Parses trace text (exposed for unit tests).
   static DaxTraceTally tally(const std::string& trace_text, const std::string& event);

@@ -40,9 +40,19 @@ std::optional<Mismatch> scan(const uint8_t* bytes, size_t length, uint64_t file_
   if (i == length) return std::nullopt;
   Mismatch mismatch;
   mismatch.first = file_offset + i;
-  size_t end = i;
-  while (end < length && bytes[end] != expected(file_offset + end)) ++end;
-  mismatch.last = file_offset + end - 1;
+  // The damaged run ends where the data agrees again for a while: single
+  // bytes of damaged data can match the pattern by chance.
+  constexpr size_t kAgreeing = 64;
+  size_t last_bad = i, agreeing = 0;
+  for (size_t k = i + 1; k < length && agreeing < kAgreeing; ++k) {
+    if (bytes[k] == expected(file_offset + k)) {
+      ++agreeing;
+    } else {
+      agreeing = 0;
+      last_bad = k;
+    }
+  }
+  mismatch.last = file_offset + last_bad;
   size_t shown = std::min<size_t>(16, length - i);
   uint8_t wanted[16];
   for (size_t k = 0; k < shown; ++k) wanted[k] = expected(file_offset + i + k);

@@ -53,7 +53,7 @@ void scenario(Context& ctx) {
       map_aligned(fd, length, kPmdSize, prot, MAP_SHARED, 0, misalign ? kPageSize : 0));
 
   DaxTrace trace("dax_pmd_fault_done");
-  uint64_t faults_before = minor_faults();
+  uint64_t faults_before = page_faults();
   double started = monotonic_seconds();
   // volatile: the loads exist only for their faults; the compiler must not
   // drop them.
@@ -63,11 +63,12 @@ void scenario(Context& ctx) {
     else (void)touch[off];
   }
   double elapsed = monotonic_seconds() - started;
-  uint64_t faults = minor_faults() - faults_before;
+  uint64_t faults = page_faults() - faults_before;
   DaxTraceTally tally = trace.collect();
+  trace.save(ctx.env().artifacts_dir + "/trace-dax_pmd_fault_done.txt");
 
   const uint64_t expected = length / kPmdSize;
-  ctx.metric("minor_faults", static_cast<double>(faults), "faults");
+  ctx.metric("page_faults", static_cast<double>(faults), "faults");
   ctx.metric("pmd_nopage", static_cast<double>(tally.nopage), "faults");
   ctx.metric("pmd_fallback", static_cast<double>(tally.fallback), "faults");
   ctx.metric("touch_time", elapsed * 1e3, "ms");
@@ -80,7 +81,7 @@ void scenario(Context& ctx) {
       << " MiB, the tracepoint saw " << tally.nopage;
   // A few faults of the process itself (stack, libc) may land in the window.
   DT_EXPECT(faults <= expected + 8)
-      << "touching " << (length >> 20) << " MiB took " << faults << " minor faults, expected "
+      << "touching " << (length >> 20) << " MiB took " << faults << " page faults, expected "
       << expected << " (one per 2 MiB): the mapping was not served with PMDs";
 
   munmap(map, length);
