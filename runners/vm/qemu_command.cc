@@ -11,7 +11,7 @@ std::string guest_kernel_cmdline(const QemuLaunch& launch) {
   // dead guest for the watchdog. hung_task_timeout_secs turns a layout
   // change that waits forever into a kernel report on the console.
   std::string cmdline = "console=ttyS0,115200 panic=-1 "
-                        "hung_task_timeout_secs=60 loglevel=6 "
+                        "sysctl.kernel.hung_task_timeout_secs=60 loglevel=6 "
                         "daxtorture.modroot=" + launch.kernel.module_root +
                         " daxtorture.vm=" + launch.token;
   if (launch.probe_only) cmdline += " daxtorture.probe=1";

@@ -24,3 +24,11 @@ run dma -t truncate_vs_pinned_dio/ext4/4k --inject dma_into_new_file
 expect_status "$out-dma.ktap" truncate_vs_pinned_dio/ext4/4k FAIL
 grep -q 'late DMA into freed blocks' "$out-dma.ktap" || fail "no corruption evidence"
 
+
+# The kernel verdict: instances whose own checks pass while the kernel
+# itself reports a hung task, or gets the WARN taint, must FAIL.
+run kernel -t selftest_kernel_verdict
+expect_status "$out-kernel.ktap" selftest_kernel_verdict/none/hung_task FAIL
+grep -q '# kernel: hung task: INFO: task .* blocked for more than' "$out-kernel.ktap" || fail "no hung-task evidence"
+expect_status "$out-kernel.ktap" selftest_kernel_verdict/none/taint_warn FAIL
+grep -q '# kernel: taint' "$out-kernel.ktap" || fail "no taint evidence"

@@ -15,6 +15,7 @@
 #include "core/check.h"
 #include "core/context.h"
 #include "workloads/common/dax_file.h"
+#include "workloads/common/layout_change.h"
 
 namespace dt::workloads {
 namespace {
@@ -98,9 +99,10 @@ void scenario(Context& ctx) {
     // A second file with the same shape, not pinned: its truncate cannot wait.
     truncate_fd = create_pattern_file(ctx.path("F2"), kFileSize, kFileSeed);
   }
-  double truncate_started = monotonic_seconds();
-  DT_SYS(ftruncate(truncate_fd, static_cast<off_t>(new_size)));
-  double truncate_done = monotonic_seconds();
+  LayoutChangeOutcome truncate = run_layout_change(
+      [&] { return ftruncate(truncate_fd, static_cast<off_t>(new_size)); }, read_done_at);
+  if (truncate.result != 0) throw SetupError("ftruncate failed: " + errno_name(truncate.error));
+  double truncate_started = truncate.started, truncate_done = truncate.finished;
 
   // Reuse the freed space at once: if the truncate did not wait, these new
   // blocks may be the ones the late DMA is about to hit.
@@ -122,6 +124,10 @@ void scenario(Context& ctx) {
   if (in_flight_after_truncate_start < 0.5)
     throw SetupError("the read completed " + std::to_string(in_flight_after_truncate_start) +
                      " s after the truncate started; the pin was too short to judge");
+  DT_EXPECT(truncate.signals_sent == 0)
+      << "truncate was still asleep 3 s after the pinned read completed and returned only after "
+      << truncate.signals_sent << " signal(s) woke it (" << truncate.interrupted
+      << " EINTR retries): the wake-up for the released DAX pages was missed";
   // The reader stamps its time after pread returns, a little after the pin
   // dropped and woke the truncate: allow that much ahead.
   DT_EXPECT(truncate_done >= read_done_at - 0.25)
