@@ -103,4 +103,20 @@ std::vector<Instance> select_instances(const std::vector<std::string>& patterns)
   return chosen;
 }
 
+std::string validate_injections(const std::vector<std::string>& faults,
+                                const std::vector<Instance>& instances) {
+  std::string list;
+  for (const auto& fault : faults) {
+    bool known = false;
+    for (const auto& instance : instances)
+      for (const auto& declared : instance.workload->spec.injections)
+        if (declared == fault) known = true;
+    if (!known)
+      throw UsageError("no selected workload declares the fault '" + fault +
+                       "'; 'daxtorture list' shows each workload's injections");
+    list += (list.empty() ? "" : ",") + fault;
+  }
+  return list;
+}
+
 }  // namespace dt

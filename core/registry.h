@@ -30,6 +30,12 @@ struct Instance {
 // nothing.
 std::vector<Instance> select_instances(const std::vector<std::string>& patterns);
 
+// Every injected fault must be one a selected workload declares: a typo must
+// not produce a green run that proves nothing. Returns them comma-joined;
+// throws UsageError naming the unknown one.
+std::string validate_injections(const std::vector<std::string>& faults,
+                                const std::vector<Instance>& instances);
+
 }  // namespace dt
 
 #define DT_CONCAT_INNER(a, b) a##b

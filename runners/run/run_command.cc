@@ -127,23 +127,6 @@ void make_raw_if_terminal(const std::string& path, std::ofstream& stream) {
   (void)stream;
 }
 
-// Every injected fault must be one a selected workload declares: a typo
-// must not produce a green run that proves nothing.
-std::string validated_injections(const RunOptions& options, const std::vector<Instance>& instances) {
-  std::string list;
-  for (const auto& fault : options.injections) {
-    bool known = false;
-    for (const auto& instance : instances)
-      for (const auto& declared : instance.workload->spec.injections)
-        if (declared == fault) known = true;
-    if (!known)
-      throw UsageError("no selected workload declares the fault '" + fault +
-                       "'; 'daxtorture list' shows each workload's injections");
-    list += (list.empty() ? "" : ",") + fault;
-  }
-  return list;
-}
-
 RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
   utsname names{};
   uname(&names);
@@ -161,7 +144,7 @@ RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
 int run_main(Args& args) {
   RunOptions options = parse_options(args);
   std::vector<Instance> instances = select_instances(options.patterns);
-  std::string injections = validated_injections(options, instances);
+  std::string injections = validate_injections(options.injections, instances);
 
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);

@@ -230,6 +230,7 @@ int vm_main(Args& args) {
                      "qemu-system-x86, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
   std::vector<Instance> expected = select_instances(options.patterns);
+  validate_injections(options.injections, expected);
   Progress progress(expected.size());
   if (geteuid() != 0)
     throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
