@@ -270,6 +270,7 @@ int run_main(Args& args) {
       break;
     }
   }
+  if (pool) run.info.environment["namespaces"] = pool->describe();
   pool.reset();
   run.info.finished_at = utc_timestamp();
   run.info.duration_s = progress.elapsed_seconds();
