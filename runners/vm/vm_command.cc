@@ -294,7 +294,21 @@ int vm_main(Args& args) {
 
   double session_offset =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
-  GuestSessionOutcome outcome = run_guest_session(launch, run_dir + "/console.log", limits);
+  // A guest that dies before its userspace ran nothing: boot it again. TCG
+  // occasionally crashes a kernel while it patches its own text at boot.
+  constexpr int kBootAttempts = 3;
+  GuestSessionOutcome outcome;
+  int attempt = 1;
+  for (;; ++attempt) {
+    outcome = run_guest_session(launch, run_dir + "/console.log", limits);
+    bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
+                      !outcome.deadline_hit && !outcome.silent_too_long;
+    if (!died_early || attempt == kBootAttempts) break;
+    std::cerr << "daxtorture vm: the guest died before its userspace started ("
+              << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
+              << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
+    fs::remove(launch.ktap_file);
+  }
 
   RunResult run;
   if (fs::exists(run_dir + "/run.json")) {
@@ -315,6 +329,7 @@ int vm_main(Args& args) {
   env["accelerator"] = launch.accel;
   env["qemu_command"] = join_command(qemu_argv(launch));
   env["timeout_scale"] = std::to_string(scale);
+  env["boot_attempts"] = std::to_string(attempt);
   if (outcome.userspace_after_s >= 0) env["boot_to_userspace_s"] = std::to_string(outcome.userspace_after_s);
   if (outcome.first_instance_after_s >= 0)
     env["command_to_first_instance_s"] = std::to_string(session_offset + outcome.first_instance_after_s);
