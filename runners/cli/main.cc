@@ -6,6 +6,7 @@
 #include "core/errors.h"
 #include "runners/cli/args.h"
 #include "runners/cli/list_command.h"
+#include "runners/cli/report_command.h"
 #include "runners/run/run_command.h"
 #include "runners/vm/vm_command.h"
 
@@ -24,6 +25,7 @@ commands:
           run workloads inside it
   run     run workloads on this machine (inside the VM, or a guarded pmem host)
   list    list workloads, their needs and the kernel fixes they guard
+  report  one HTML page from one or many run folders (kernels side by side)
 
 'daxtorture COMMAND --help' describes each command.
 
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
       {"run", {dt::run_main, dt::kRunHelp}},
       {"list", {dt::list_main, dt::kListHelp}},
       {"vm", {dt::vm_main, dt::kVmHelp}},
+      {"report", {dt::report_main, dt::kReportHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
