@@ -176,7 +176,12 @@ int run_main(Args& args) {
   std::string run_dir = options.run_dir.empty() ? options.results + "/" + run_id : options.run_dir;
   prepare_results_dir(run_dir);
 
-  AllowList allow_list = AllowList::load(options.allow_list);
+  AllowList allow_list;
+  try {
+    allow_list = AllowList::load(options.allow_list);
+  } catch (const std::runtime_error& error) {
+    throw UsageError(error.what());  // it names FILE:LINE:COLUMN and the fix
+  }
   std::optional<KernelConfig> kernel_config = KernelConfig::load(options.kernel_config);
 
   RunResult run;

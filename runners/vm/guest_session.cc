@@ -20,6 +20,11 @@ namespace dt {
 namespace {
 using Clock = std::chrono::steady_clock;
 
+// Set by SIGINT/SIGTERM: QEMU runs in its own process group and would
+// outlive the host runner, so the runner stops it and keeps what it has.
+volatile sig_atomic_t g_stop_requested = 0;
+void request_stop(int) { g_stop_requested = 1; }
+
 pid_t spawn_qemu(const std::vector<std::string>& argv, int console_fd) {
   pid_t pid = fork();
   if (pid < 0) throw SetupError(std::string("fork: ") + strerror(errno));
@@ -70,6 +75,11 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
 
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) throw SetupError(std::string("pipe: ") + strerror(errno));
+  struct sigaction stop {};
+  stop.sa_handler = request_stop;
+  sigemptyset(&stop.sa_mask);
+  sigaction(SIGINT, &stop, nullptr);
+  sigaction(SIGTERM, &stop, nullptr);
   auto started = Clock::now();
   pid_t qemu = spawn_qemu(argv, pipe_fds[1]);
   close(pipe_fds[1]);
@@ -144,9 +154,10 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     auto now = Clock::now();
     bool over_deadline = now - started > limits.deadline;
     bool silent = now - last_output > limits.silence;
-    if (over_deadline || silent) {
+    if (over_deadline || silent || g_stop_requested) {
       outcome.deadline_hit = over_deadline;
       outcome.silent_too_long = silent;
+      outcome.interrupted = g_stop_requested;
       kill(qemu, SIGTERM);
       for (int i = 0; i < 50 && waitpid(qemu, &status, WNOHANG) != qemu; ++i) usleep(100 * 1000);
       kill(qemu, SIGKILL);

@@ -17,6 +17,7 @@ struct GuestSessionOutcome {
   int qemu_exit_status = -1;
   bool deadline_hit = false;        // killed by the host's watchdog
   bool silent_too_long = false;     // no console or KTAP output for too long
+  bool interrupted = false;         // Ctrl-C or SIGTERM on the host
   std::string panic_line;           // "Kernel panic - not syncing: ..." if seen
   std::string init_fatal;           // "daxtorture-init: FATAL ..." if seen
   bool reached_userspace = false;

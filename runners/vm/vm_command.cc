@@ -201,6 +201,7 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   std::string fate;
   if (!outcome.init_fatal.empty()) fate = "guest set-up failed: " + outcome.init_fatal;
   else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
+  else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
   else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
   else if (outcome.silent_too_long) fate = "the guest was silent too long (hung) and was killed";
   else fate = "the guest stopped (QEMU exit status " + std::to_string(outcome.qemu_exit_status) + ")";
@@ -209,6 +210,12 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
     if (reported.count(instance.name())) continue;
     InstanceResult result;
     if (instance.name() == outcome.last_running) {
+      if (outcome.interrupted) {
+        result = not_run_result(instance, Status::broken, fate + " while this instance ran");
+        save_instance(run_dir, result);
+        run.instances.push_back(result);
+        continue;
+      }
       Status status = outcome.panic_line.empty() && (outcome.deadline_hit || outcome.silent_too_long)
                           ? Status::timeout : Status::crash;
       result = not_run_result(instance, status, fate + " while this instance ran; see console.log");
@@ -302,7 +309,7 @@ int vm_main(Args& args) {
   for (;; ++attempt) {
     outcome = run_guest_session(launch, run_dir + "/console.log", limits);
     bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
-                      !outcome.deadline_hit && !outcome.silent_too_long;
+                      !outcome.deadline_hit && !outcome.silent_too_long && !outcome.interrupted;
     if (!died_early || attempt == kBootAttempts) break;
     std::cerr << "daxtorture vm: the guest died before its userspace started ("
               << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
@@ -356,6 +363,7 @@ int vm_main(Args& args) {
     std::cerr << "daxtorture vm: " << outcome.init_fatal << "\n";
     return 2;
   }
+  if (outcome.interrupted) return 130;
   if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
   return status_is_failure(overall_status(run)) ? 1 : 0;
 }
