@@ -1,0 +1,121 @@
+#include "workloads/common/huge_fault.h"
+
+#include <setjmp.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "workloads/common/dax_file.h"
+#include "workloads/common/pattern.h"
+
+namespace dt::workloads {
+
+namespace {
+sigjmp_buf touch_escape;
+volatile sig_atomic_t touch_signal = 0;
+void* volatile touch_address = nullptr;
+
+void on_touch_signal(int signal, siginfo_t* info, void*) {
+  touch_signal = signal;
+  touch_address = info->si_addr;
+  siglongjmp(touch_escape, 1);
+}
+}  // namespace
+
+TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed,
+                        uint64_t file_offset) {
+  TouchResult result;
+  struct sigaction action {}, old_bus{}, old_segv{};
+  action.sa_sigaction = on_touch_signal;
+  action.sa_flags = SA_SIGINFO;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGBUS, &action, &old_bus);
+  sigaction(SIGSEGV, &action, &old_segv);
+  touch_signal = 0;
+
+  // The word values are computed before the fault window opens, so the loop
+  // itself faults only on the mapping (the vector's own pages fault here).
+  const uint64_t pages = length / kPageSize;
+  uint64_t* words = nullptr;
+  if (write) {
+    words = new uint64_t[pages];
+    for (uint64_t i = 0; i < pages; ++i) words[i] = pattern_word(seed, file_offset + i * kPageSize);
+  }
+  uint64_t before = page_faults();
+  double started = monotonic_seconds();
+  if (sigsetjmp(touch_escape, 1) == 0) {
+    // Last page first: each huge page is entered at an address that is not
+    // its start, so the kernel must align the fault address itself (the
+    // insert helpers once crashed on unaligned addresses). volatile: the
+    // loads exist only for their faults.
+    for (uint64_t i = pages; i-- > 0;) {
+      volatile uint64_t* word = reinterpret_cast<volatile uint64_t*>(map + i * kPageSize);
+      if (write) *word = words[i];
+      else (void)*word;
+    }
+  } else {
+    result.signal = touch_signal;
+    result.signal_offset = static_cast<uint64_t>(static_cast<uint8_t*>(touch_address) - map);
+  }
+  result.seconds = monotonic_seconds() - started;
+  result.faults = page_faults() - before;
+  delete[] words;
+  sigaction(SIGBUS, &old_bus, nullptr);
+  sigaction(SIGSEGV, &old_segv, nullptr);
+  return result;
+}
+
+std::optional<uint64_t> first_bad_page(const uint8_t* map, uint64_t length, uint64_t seed,
+                                       uint64_t file_offset) {
+  for (uint64_t off = 0; off < length; off += kPageSize) {
+    uint64_t word;
+    memcpy(&word, map + off, sizeof word);
+    if (word != pattern_word(seed, file_offset + off)) return off;
+  }
+  return std::nullopt;
+}
+
+std::string smaps_block(const void* address) {
+  std::ifstream smaps("/proc/self/smaps");
+  const auto target = reinterpret_cast<uintptr_t>(address);
+  std::string line, block;
+  bool inside = false;
+  while (std::getline(smaps, line)) {
+    uintptr_t start = 0, end = 0;
+    // A block starts with "start-end perms ..."; field lines have a colon
+    // in their first word.
+    size_t space = line.find(' ');
+    bool header = space != std::string::npos && line.find(':') > space &&
+                  sscanf(line.c_str(), "%lx-%lx", &start, &end) == 2;
+    if (header) {
+      if (inside) break;
+      inside = target >= start && target < end;
+    }
+    if (inside) block += line + "\n";
+  }
+  return block;
+}
+
+std::optional<uint64_t> smaps_field(const std::string& block, const std::string& field) {
+  std::istringstream lines(block);
+  std::string line;
+  const std::string key = field + ":";
+  while (std::getline(lines, line)) {
+    if (line.compare(0, key.size(), key) != 0) continue;
+    unsigned long long kib = 0;
+    if (sscanf(line.c_str() + key.size(), "%llu", &kib) == 1) return kib << 10;
+  }
+  return std::nullopt;
+}
+
+std::string size_text(uint64_t bytes) {
+  if (bytes >= (1ull << 30) && bytes % (1ull << 30) == 0) return std::to_string(bytes >> 30) + " GiB";
+  if (bytes >= (1ull << 20) && bytes % (1ull << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace dt::workloads

@@ -1,0 +1,46 @@
+// Proof of fault size for huge DAX mappings where no fs_dax tracepoint
+// speaks (device-dax), and the touch loop shared by the huge workloads:
+// every 4 KiB page of a mapping is touched once while the process's page
+// faults are counted. A mapping served with PMDs takes one fault per 2 MiB,
+// one served with PUDs one per 1 GiB; anything else was served smaller.
+//
+// device-dax answers a fault it cannot serve at its alignment with SIGBUS
+// (there is no 4 KiB fallback), so the touch catches SIGBUS and SIGSEGV and
+// reports where they hit instead of letting the process die without a
+// verdict.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dt::workloads {
+
+struct TouchResult {
+  uint64_t faults = 0;        // minor + major faults over the loop
+  double seconds = 0;
+  int signal = 0;             // SIGBUS/SIGSEGV that stopped the loop, else 0
+  uint64_t signal_offset = 0; // offset into the mapping where it hit
+};
+
+// Touches the first 8 bytes of every 4 KiB page of [map, map + length),
+// last page first (every huge page is entered off its start):
+// writes pattern_word(seed, file_offset + page offset) there, or only loads.
+TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed,
+                        uint64_t file_offset = 0);
+
+// The first page (offset into the mapping) whose first word is not
+// pattern_word(seed, file_offset + offset), or nullopt. Reads only.
+std::optional<uint64_t> first_bad_page(const uint8_t* map, uint64_t length, uint64_t seed,
+                                       uint64_t file_offset = 0);
+
+// The /proc/self/smaps block of the mapping that contains `address`, as
+// text ("" when there is none), and one "Name: N kB" field of it in bytes
+// (nullopt when the kernel does not show that field).
+std::string smaps_block(const void* address);
+std::optional<uint64_t> smaps_field(const std::string& block, const std::string& field);
+
+// "64 MiB", "1 GiB", for messages.
+std::string size_text(uint64_t bytes);
+
+}  // namespace dt::workloads
