@@ -61,7 +61,23 @@ const std::vector<Workload>& all_workloads() {
 }
 
 std::string Instance::name() const {
-  return workload->spec.name + "/" + fs + "/" + variant;
+  std::string base = workload->spec.name + "/" + fs + "/" + variant;
+  return repetition > 1 ? base + "#" + std::to_string(repetition) : base;
+}
+
+std::vector<Instance> repeat_instances(const std::vector<Instance>& instances, int times) {
+  std::vector<Instance> repeated;
+  for (const auto& instance : instances)
+    for (int k = 1; k <= times; ++k) {
+      Instance copy = instance;
+      copy.repetition = k;
+      repeated.push_back(copy);
+    }
+  return repeated;
+}
+
+std::string base_instance_name(const std::string& name) {
+  return name.substr(0, name.find('#'));
 }
 
 std::vector<Instance> select_instances(const std::vector<std::string>& patterns) {

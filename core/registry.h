@@ -21,8 +21,14 @@ struct Instance {
   const Workload* workload;
   std::string fs;        // "xfs", "ext4", "devdax" or "none"
   std::string variant;
-  std::string name() const;  // "workload/fs/variant"
+  int repetition = 1;        // --repeat: 2, 3, ... for the extra runs
+  std::string name() const;  // "workload/fs/variant", "#N" appended for N > 1
 };
+
+// Each instance `times` times in a row, repetitions numbered from 1.
+std::vector<Instance> repeat_instances(const std::vector<Instance>& instances, int times);
+// The instance name without a "#N" repetition suffix.
+std::string base_instance_name(const std::string& name);
 
 // Expands workloads into instances and keeps those whose name matches one of
 // the glob patterns (all default-set instances when the list is empty). A

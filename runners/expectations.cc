@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/registry.h"
 #include "core/text_file.h"
 
 namespace dt {
@@ -104,7 +105,7 @@ std::vector<ExpectationFile> expectations_for(const std::string& dir, const std:
 
 void apply_expectations(const std::vector<ExpectationFile>& files, RunResult& run) {
   for (auto& instance : run.instances) {
-    const KnownFailure* known = find_known(files, instance.name);
+    const KnownFailure* known = find_known(files, base_instance_name(instance.name));
     bool failed = status_is_failure(instance.status);
     if (!known) {
       instance.expectation = failed ? Expectation::new_failure : Expectation::none;

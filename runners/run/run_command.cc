@@ -52,6 +52,8 @@ options:
   --timeout-scale X      multiply every workload timeout by X (TCG is slow)
   --ktap-out FILE        also write the KTAP stream to FILE (a serial port)
   --machine NAME         recorded in the results (qemu-tcg, qemu-kvm, host)
+  --repeat N             run each instance N times in a row (named NAME#2, ...),
+                         to measure how often a failure reproduces
   --inject FAULT         simulate a broken kernel behaviour that a workload
                          declares (see 'daxtorture list'), to prove its checks
                          fail; repeatable. Never use in a nightly run.
@@ -77,6 +79,7 @@ struct RunOptions {
   std::string machine = "host";
   std::string vm_token;
   std::vector<std::string> injections;
+  int repeat = 1;
 };
 
 RunOptions parse_options(Args& args) {
@@ -97,6 +100,7 @@ RunOptions parse_options(Args& args) {
     else if (*option == "--machine") options.machine = args.value(*option);
     else if (*option == "--vm-guest") options.vm_token = args.value(*option);
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--timeout-scale") {
       std::string text = args.value(*option);
       try {
@@ -143,7 +147,7 @@ RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
 
 int run_main(Args& args) {
   RunOptions options = parse_options(args);
-  std::vector<Instance> instances = select_instances(options.patterns);
+  std::vector<Instance> instances = repeat_instances(select_instances(options.patterns), options.repeat);
   std::string injections = validate_injections(options.injections, instances);
 
   RegionClaim claim;

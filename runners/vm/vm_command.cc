@@ -60,6 +60,8 @@ run:
                          vm-configs/expectations); with them, exit status 1
                          means a failure that is not known
   --no-expectations      judge every failure as new
+  --repeat N             run each instance N times in a row (named NAME#2, ...),
+                         to measure how often a failure reproduces
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --quiet                no progress lines on stderr
 
@@ -81,6 +83,7 @@ struct VmOptions {
   std::string nvdimm;
   bool quiet = false;
   std::vector<std::string> injections;
+  int repeat = 1;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
 
@@ -100,6 +103,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--nvdimm") options.nvdimm = args.value(*option);
     else if (*option == "--quiet") options.quiet = true;
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--timeout-scale") {
@@ -167,6 +171,10 @@ std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
   for (const auto& fault : options.injections) {
     argv.push_back("--inject");
     argv.push_back(fault);
+  }
+  if (options.repeat > 1) {
+    argv.push_back("--repeat");
+    argv.push_back(std::to_string(options.repeat));
   }
   std::string script = "#!/bin/sh\n# written by 'daxtorture vm'; run by the guest's /init\ncd /\n";
   for (const auto& word : argv) script += shell_quote(word) + " ";
@@ -236,7 +244,7 @@ int vm_main(Args& args) {
     throw UsageError("QEMU is not installed (no qemu-system-x86_64 in PATH); fix: apt-get install "
                      "qemu-system-x86, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
-  std::vector<Instance> expected = select_instances(options.patterns);
+  std::vector<Instance> expected = repeat_instances(select_instances(options.patterns), options.repeat);
   validate_injections(options.injections, expected);
   Progress progress(expected.size());
   if (geteuid() != 0)

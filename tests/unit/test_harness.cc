@@ -260,3 +260,26 @@ TEST(Expectations, MalformedLinesNameLineAndColumn) {
 
 }  // namespace
 }  // namespace dt
+
+namespace dt {
+namespace {
+
+TEST(Registry, RepeatNumbersTheExtraRuns) {
+  auto once = select_instances({"pmd_fault_xfs/xfs/write"});
+  auto thrice = repeat_instances(once, 3);
+  ASSERT_EQ(thrice.size(), 3u);
+  EXPECT_EQ(thrice[0].name(), "pmd_fault_xfs/xfs/write");
+  EXPECT_EQ(thrice[2].name(), "pmd_fault_xfs/xfs/write#3");
+  EXPECT_EQ(base_instance_name(thrice[2].name()), "pmd_fault_xfs/xfs/write");
+}
+
+TEST(Expectations, RepetitionsShareTheirInstancesExpectation) {
+  auto file = parse_expectations("kernel: ^6\\.1\nt/xfs/4k FAIL known\n", "k.expect");
+  RunResult run;
+  run.instances = {result("t/xfs/4k", Status::fail), result("t/xfs/4k#2", Status::fail)};
+  apply_expectations({file}, run);
+  EXPECT_EQ(run.instances[1].expectation, Expectation::known_failure);
+}
+
+}  // namespace
+}  // namespace dt
