@@ -35,8 +35,17 @@ TEST(Registry, GlobsGroupsAndOrderOfPatterns) {
   auto instances = select_instances({"selftest_leave_mess", "selftest_expect_clean"});
   ASSERT_EQ(instances.size(), 2u);
   EXPECT_EQ(instances[0].workload->spec.name, "selftest_leave_mess");
-  EXPECT_EQ(select_instances({"*/ext4/*"}).size(), 3u);
-  EXPECT_EQ(select_instances({"group:huge"}).size(), 2u);
+  // Counts grow with every workload: check what each selection means.
+  auto ext4 = select_instances({"*/ext4/*"});
+  ASSERT_FALSE(ext4.empty());
+  for (const auto& instance : ext4) EXPECT_EQ(instance.fs, "ext4");
+  auto huge = select_instances({"group:huge"});
+  bool has_pmd_write = false;
+  for (const auto& instance : huge) {
+    EXPECT_EQ(instance.workload->spec.group, "huge");
+    has_pmd_write |= instance.name() == "pmd_fault_xfs/xfs/write";
+  }
+  EXPECT_TRUE(has_pmd_write);
 }
 
 TEST(Registry, PatternMatchingNothingIsAnError) {
