@@ -22,6 +22,7 @@
 #include "runners/vm/guest_session.h"
 #include "runners/vm/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
+#include "runners/vm/resume.h"
 
 namespace fs = std::filesystem;
 
@@ -63,6 +64,8 @@ run:
   --repeat N             run each instance N times in a row (named NAME#2, ...),
                          to measure how often a failure reproduces
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
+  --resume RUN_DIR       finish an interrupted run: instances with a verdict
+                         are kept, the others run again into the same folder
   --quiet                no progress lines on stderr
 
 files in the run folder: run.json, report.html, junit.xml, kcidb.json,
@@ -84,6 +87,7 @@ struct VmOptions {
   bool quiet = false;
   std::vector<std::string> injections;
   int repeat = 1;
+  std::string resume;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
 
@@ -103,6 +107,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--nvdimm") options.nvdimm = args.value(*option);
     else if (*option == "--quiet") options.quiet = true;
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
+    else if (*option == "--resume") options.resume = args.value(*option);
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
@@ -118,6 +123,9 @@ VmOptions parse_options(Args& args) {
   }
   if (options.accel != "auto" && options.accel != "tcg" && options.accel != "kvm")
     throw UsageError("--accel takes auto, tcg or kvm, not '" + options.accel + "'");
+  if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.run_id.empty()))
+    throw UsageError("--resume takes the instances, repetitions and run id of the run it resumes; "
+                     "drop -t, --repeat and --run-id");
   if (!options.modules.empty() && options.kernel_image.empty())
     throw UsageError("--modules goes with --kernel IMAGE");
   return options;
@@ -259,6 +267,22 @@ int vm_main(Args& args) {
   // Read before the boot: a malformed file must not cost a run.
   std::vector<ExpectationFile> expectations = load_expectations_for(options.expectations, kernel.release);
 
+  std::optional<ResumePlan> resume;
+  if (!options.resume.empty()) {
+    options.run_id = fs::path(fs::absolute(options.resume)).lexically_normal().filename();
+    options.results = fs::path(fs::absolute(options.resume)).lexically_normal().parent_path();
+    resume = plan_resume(options.resume, kernel.release);
+    if (resume->remaining.empty()) {
+      std::cerr << "daxtorture vm: every instance in " << options.resume << " has a verdict; "
+                << "nothing to resume\n";
+      fs::rename(options.resume + "/.guest/previous-run.json", options.resume + "/run.json");
+      return status_is_failure(overall_status(resume->previous)) ? 1 : 0;
+    }
+    expected = select_instances(resume->remaining);
+    options.patterns = resume->remaining;
+    progress = Progress(expected.size());
+  }
+
   std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) : options.run_id;
   std::string run_dir = fs::absolute(options.results + "/" + run_id);
   prepare_results_dir(run_dir);
@@ -337,6 +361,9 @@ int vm_main(Args& args) {
   run.info.tool_version = DAXTORTURE_VERSION;
   size_t guest_reported = run.instances.size();
   account_for_missing(expected, outcome, run_dir, run);
+  // What the guest could not stream itself, for the end of the KTAP stream.
+  std::vector<InstanceResult> unreported(run.instances.begin() + guest_reported, run.instances.end());
+  if (resume) run = merge_resumed(*resume, run);
   auto& env = run.info.environment;
   env["kernel"] = kernel.label;
   env["kernel_image"] = kernel.image;
@@ -359,7 +386,7 @@ int vm_main(Args& args) {
   // Close the KTAP stream for what the guest could not report itself.
   reports::KtapWriter ktap(std::cout);
   if (outcome.planned == 0) ktap.begin(expected.size());
-  for (size_t i = guest_reported; i < run.instances.size(); ++i) ktap.result(i + 1, run.instances[i]);
+  for (size_t i = 0; i < unreported.size(); ++i) ktap.result(guest_reported + i + 1, unreported[i]);
 
   if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
   progress.summary(run);

@@ -32,13 +32,16 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
   const bool write = ctx.variant() == "write";
   const uint64_t seed = 0xDD00 + (fault_size >> 20);
   const std::string unit = fault_size == kPudSize ? "PUD" : "PMD";
+  // Every 4 KiB page of a PMD proof; one page per 2 MiB of a PUD proof
+  // still tells a PUD (1 fault) from PMDs or pages (one per touch).
+  const uint64_t stride = fault_size == kPudSize ? kPmdSize : kPageSize;
 
   int fd = DT_SYS(open(env.dax_device.c_str(), O_RDWR | O_CLOEXEC));
   if (!write) {
     // The pattern goes in through a mapping of its own, before the window.
     auto* fill = static_cast<uint8_t*>(
         map_aligned(fd, length, fault_size, PROT_READ | PROT_WRITE, MAP_SHARED));
-    TouchResult filled = touch_pages(fill, length, true, seed);
+    TouchResult filled = touch_pages(fill, length, true, seed, 0, stride);
     if (filled.signal)
       throw SetupError(std::string("writing the pattern through the first mapping took ") +
                        sigabbrev_np(filled.signal) + " at offset " +
@@ -57,7 +60,7 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
                                             write ? PROT_READ | PROT_WRITE : PROT_READ, MAP_SHARED));
   }
 
-  TouchResult touch = touch_pages(map, length, write && !smaller, seed);
+  TouchResult touch = touch_pages(map, length, write && !smaller, seed, 0, stride);
   std::string smaps = smaps_block(map);
   write_text_file(env.artifacts_dir + "/smaps.txt", smaps);
   auto mmu_page = smaps_field(smaps, "MMUPageSize");
@@ -96,7 +99,7 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
   }
   if (!write) {
     // What the huge mapping read is what the first mapping wrote.
-    auto bad = first_bad_page(map, length, seed);
+    auto bad = first_bad_page(map, length, seed, 0, stride);
     DT_EXPECT(!bad) << "the page at offset " << *bad << " read through the " << unit
                     << " mapping of " << env.dax_device << " does not hold the word written there";
     munmap(map, length);
@@ -107,10 +110,10 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
   // page must have reached its own place on the device.
   DT_SYS(munmap(map, length));
   auto* check = static_cast<uint8_t*>(map_aligned(fd, length, fault_size, PROT_READ, MAP_SHARED));
-  TouchResult reread = touch_pages(check, length, false, seed);
+  TouchResult reread = touch_pages(check, length, false, seed, 0, stride);
   DT_ASSERT(reread.signal == 0) << "reading back took " << sigabbrev_np(reread.signal)
                                 << " at offset " << reread.signal_offset;
-  auto bad = first_bad_page(check, length, seed);
+  auto bad = first_bad_page(check, length, seed, 0, stride);
   DT_EXPECT(!bad) << "the page at offset " << *bad << " of " << env.dax_device
                   << " does not hold the word written through the " << unit << " mapping";
   munmap(check, length);

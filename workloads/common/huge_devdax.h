@@ -1,7 +1,8 @@
 // The fault-size proof on a device-dax character device, shared by the PMD
 // (2 MiB align) and PUD (1 GiB align) workloads: device-dax has no fs_dax
 // tracepoint, so the proof is the page-fault count over a touch of every
-// 4 KiB page (one fault per `fault_size` expected), the MMU page size the
+// 4 KiB page (one page per 2 MiB for a PUD proof; one fault per
+// `fault_size` expected either way), the MMU page size the
 // kernel reports for the mapping in /proc/self/smaps, and the data read
 // back through a fresh mapping.
 #pragma once

@@ -25,8 +25,16 @@ void on_touch_signal(int signal, siginfo_t* info, void*) {
 }
 }  // namespace
 
+namespace {
+// Offset of the page touched in the i-th stride: it walks through the
+// stride's pages, so every 4 KiB position inside a huge page gets its turn.
+uint64_t touched_offset(uint64_t i, uint64_t stride) {
+  return i * stride + (i % (stride / kPageSize)) * kPageSize;
+}
+}  // namespace
+
 TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed,
-                        uint64_t file_offset) {
+                        uint64_t file_offset, uint64_t stride) {
   TouchResult result;
   struct sigaction action {}, old_bus{}, old_segv{};
   action.sa_sigaction = on_touch_signal;
@@ -38,11 +46,12 @@ TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed
 
   // The word values are computed before the fault window opens, so the loop
   // itself faults only on the mapping (the vector's own pages fault here).
-  const uint64_t pages = length / kPageSize;
+  const uint64_t pages = length / stride;
   uint64_t* words = nullptr;
   if (write) {
     words = new uint64_t[pages];
-    for (uint64_t i = 0; i < pages; ++i) words[i] = pattern_word(seed, file_offset + i * kPageSize);
+    for (uint64_t i = 0; i < pages; ++i)
+      words[i] = pattern_word(seed, file_offset + touched_offset(i, stride));
   }
   uint64_t before = page_faults();
   double started = monotonic_seconds();
@@ -52,7 +61,8 @@ TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed
     // insert helpers once crashed on unaligned addresses). volatile: the
     // loads exist only for their faults.
     for (uint64_t i = pages; i-- > 0;) {
-      volatile uint64_t* word = reinterpret_cast<volatile uint64_t*>(map + i * kPageSize);
+      volatile uint64_t* word =
+          reinterpret_cast<volatile uint64_t*>(map + touched_offset(i, stride));
       if (write) *word = words[i];
       else (void)*word;
     }
@@ -69,8 +79,9 @@ TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed
 }
 
 std::optional<uint64_t> first_bad_page(const uint8_t* map, uint64_t length, uint64_t seed,
-                                       uint64_t file_offset) {
-  for (uint64_t off = 0; off < length; off += kPageSize) {
+                                       uint64_t file_offset, uint64_t stride) {
+  for (uint64_t i = 0; i < length / stride; ++i) {
+    uint64_t off = touched_offset(i, stride);
     uint64_t word;
     memcpy(&word, map + off, sizeof word);
     if (word != pattern_word(seed, file_offset + off)) return off;

@@ -24,15 +24,19 @@ struct TouchResult {
 };
 
 // Touches the first 8 bytes of every 4 KiB page of [map, map + length),
-// last page first (every huge page is entered off its start):
-// writes pattern_word(seed, file_offset + page offset) there, or only loads.
+// last page first (every huge page is entered off its start): writes
+// pattern_word(seed, file_offset + page offset) there, or only loads.
+// With a `stride` above 4 KiB, one page per stride is touched, each time at
+// the next 4 KiB position inside it: for 1 GiB mappings, where touching all
+// 262144 pages would only cost time (and the host's backing file room).
 TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed,
-                        uint64_t file_offset = 0);
+                        uint64_t file_offset = 0, uint64_t stride = 4096);
 
 // The first page (offset into the mapping) whose first word is not
-// pattern_word(seed, file_offset + offset), or nullopt. Reads only.
+// pattern_word(seed, file_offset + offset), or nullopt; the pages visited
+// are those touch_pages touches with the same stride. Reads only.
 std::optional<uint64_t> first_bad_page(const uint8_t* map, uint64_t length, uint64_t seed,
-                                       uint64_t file_offset = 0);
+                                       uint64_t file_offset = 0, uint64_t stride = 4096);
 
 // The /proc/self/smaps block of the mapping that contains `address`, as
 // text ("" when there is none), and one "Name: N kB" field of it in bytes

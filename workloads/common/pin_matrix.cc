@@ -639,10 +639,11 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
       << " pin dropped: the layout change did not wait for the pinned pages";
 
   // The I/O itself.
-  if (source != PinSource::vmsplice)
+  if (source != PinSource::vmsplice) {
     DT_EXPECT(pin.result() == static_cast<ssize_t>(kPinLength))
         << source_name(source) << " returned " << pin.result() << " ("
         << errno_name(pin.error()) << "), expected " << kPinLength;
+  }
 
   // Check 2: no freed block received the DMA, and none leaked through it.
   for (const auto& file : fills) {
@@ -666,17 +667,19 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
   fast_fill(source_data.data(), source_data.size(), kFileSeed, kPinOffset);
   if (source == PinSource::dio_write || source == PinSource::uring_write) {
     auto device = read_backing(0, kPinLength);
-    if (auto bad = compare(device.data(), source_data.data(), std::min(device.size(), source_data.size()), 0))
+    if (auto bad = compare(device.data(), source_data.data(), std::min(device.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the device received other data than F's pinned range: device "
                        << bad->describe() << " — " << recognise(device.data() + (bad->first), 0)
                        << " (DMA read a freed, reused block)";
+    }
   } else if (source == PinSource::vmsplice) {
     const auto& piped = pin.captured();
     DT_EXPECT(piped.size() == kPinLength) << "the pipe delivered " << piped.size() << " bytes";
-    if (auto bad = compare(piped.data(), source_data.data(), std::min(piped.size(), source_data.size()), 0))
+    if (auto bad = compare(piped.data(), source_data.data(), std::min(piped.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the pipe delivered other data than F's pinned range: pipe "
                        << bad->describe() << " — " << recognise(piped.data() + bad->first, 0)
                        << " (the spliced page was freed and reused)";
+    }
   }
 
   // Check 3: F is what the operation says.
@@ -696,9 +699,10 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
       ssize_t got = DT_SYS(pread(check_fd, seen.data(), seen.size(), 0));
       close(check_fd);
       size_t compared = std::min(static_cast<size_t>(got), expected.size());
-      if (auto bad = compare(seen.data(), expected.data(), compared, 0))
+      if (auto bad = compare(seen.data(), expected.data(), compared, 0)) {
         DT_EXPECT(false) << "F's data after " << cell.change << " is not what the operation says: "
                          << bad->describe() << " — " << recognise(seen.data() + bad->first, bad->first);
+      }
     }
   }
 
