@@ -43,6 +43,27 @@ pid_t spawn_qemu(const std::vector<std::string>& argv, int console_fd) {
   return pid;
 }
 
+// Copies a guest KTAP line to stdout, continuing the numbering of an earlier
+// boot of the same run.
+void forward_ktap_line(const std::string& line, const reports::KtapEvent& event,
+                       const GuestSessionLimits& limits) {
+  using Kind = reports::KtapEvent::Kind;
+  if (event.depth == 0 && limits.ktap_header_done &&
+      (event.kind == Kind::version || event.kind == Kind::plan))
+    return;
+  if (event.depth == 0 && event.kind == Kind::result && limits.ktap_number_offset > 0) {
+    size_t ok = line.find("ok ");
+    size_t digits = ok == std::string::npos ? std::string::npos : ok + 3;
+    size_t end = digits == std::string::npos ? digits : line.find_first_not_of("0123456789", digits);
+    if (end != std::string::npos && end > digits) {
+      std::cout << line.substr(0, digits)
+                << event.result.number + limits.ktap_number_offset << line.substr(end) << std::endl;
+      return;
+    }
+  }
+  std::cout << line << std::endl;
+}
+
 // Splits a growing byte stream into complete lines.
 class LineSplitter {
  public:
@@ -108,8 +129,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     }
   };
   auto on_ktap_line = [&](const std::string& line) {
-    if (limits.forward_ktap) std::cout << line << std::endl;
     auto event = ktap.feed_line(line);
+    if (limits.forward_ktap) forward_ktap_line(line, event, limits);
     if (event.kind == reports::KtapEvent::Kind::plan) outcome.planned = event.planned;
     if (event.kind == reports::KtapEvent::Kind::diagnostic &&
         event.text.find("] running ") != std::string::npos) {

@@ -35,6 +35,10 @@ struct GuestSessionLimits {
   std::chrono::seconds deadline{3600};
   std::chrono::seconds silence{900};
   bool forward_ktap = true;         // copy the guest's KTAP to stdout
+  // A later boot of the same run continues the stream: its header is not
+  // repeated and its results are renumbered after the earlier ones.
+  size_t ktap_number_offset = 0;
+  bool ktap_header_done = false;
   bool show_progress = true;        // progress lines on stderr
 };
 

@@ -244,6 +244,37 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
     run.instances.push_back(result);
   }
 }
+GuestSessionLimits session_limits(const std::vector<Instance>& expected, double scale, bool quiet) {
+  GuestSessionLimits limits;
+  double budget = 0, longest = 0;
+  for (const auto& instance : expected) {
+    double seconds = instance.workload->spec.timeout.count() * scale;
+    budget += seconds + 30;  // fixture set-up and teardown per instance
+    longest = std::max(longest, seconds);
+  }
+  limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
+  limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
+  limits.show_progress = !quiet;
+  return limits;
+}
+
+// A guest that dies before its userspace ran nothing: boot it again. TCG
+// occasionally crashes a kernel while it patches its own text at boot.
+GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::string& console_log,
+                                         const GuestSessionLimits& limits, int& attempts) {
+  constexpr int kBootAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    ++attempts;
+    GuestSessionOutcome outcome = run_guest_session(launch, console_log, limits);
+    bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
+                      !outcome.deadline_hit && !outcome.silent_too_long && !outcome.interrupted;
+    if (!died_early || attempt == kBootAttempts) return outcome;
+    std::cerr << "daxtorture vm: the guest died before its userspace started ("
+              << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
+              << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
+    std::filesystem::remove(launch.ktap_file);
+  }
+}
 }  // namespace
 
 int vm_main(Args& args) {
@@ -313,57 +344,71 @@ int vm_main(Args& args) {
   double scale = options.timeout_scale > 0 ? options.timeout_scale
                  : launch.accel == "kvm"   ? profile.timeout_scale_kvm
                                            : profile.timeout_scale_tcg;
-  write_text_file(run_dir + "/.guest/run.sh",
-                  guest_script(options, kernel, launch.token, run_id, launch.accel, scale));
-
-  GuestSessionLimits limits;
-  double budget = 0, longest = 0;
-  for (const auto& instance : expected) {
-    double seconds = instance.workload->spec.timeout.count() * scale;
-    budget += seconds + 30;  // fixture set-up and teardown per instance
-    longest = std::max(longest, seconds);
-  }
-  limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
-  limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
-  limits.show_progress = !options.quiet;
-  if (!options.quiet)
-    std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
-              << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
-              << std::endl;
-
   double session_offset =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
-  // A guest that dies before its userspace ran nothing: boot it again. TCG
-  // occasionally crashes a kernel while it patches its own text at boot.
-  constexpr int kBootAttempts = 3;
-  GuestSessionOutcome outcome;
-  int attempt = 1;
-  for (;; ++attempt) {
-    outcome = run_guest_session(launch, run_dir + "/console.log", limits);
-    bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
-                      !outcome.deadline_hit && !outcome.silent_too_long && !outcome.interrupted;
-    if (!died_early || attempt == kBootAttempts) break;
-    std::cerr << "daxtorture vm: the guest died before its userspace started ("
-              << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
-              << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
-    fs::remove(launch.ktap_file);
-  }
-
+  // Boot after boot until every instance has a verdict: a guest that panics
+  // or wedges is booted again and goes on with the instances it did not reach.
+  constexpr int kMaxReboots = 5;
+  const size_t planned_total = expected.size();
+  std::optional<ResumePlan> carried = resume;
   RunResult run;
-  if (fs::exists(run_dir + "/run.json")) {
-    run = load_run(run_dir);
-  } else {
-    run.info.run_id = run_id;
-    run.info.kernel_release = kernel.release;
-    run.info.started_at = utc_timestamp();
+  GuestSessionOutcome outcome, first_outcome;
+  int attempts = 0, reboots = 0;
+  size_t reported_total = 0;
+  for (;;) {
+    write_text_file(run_dir + "/.guest/run.sh",
+                    guest_script(options, kernel, launch.token, run_id, launch.accel, scale));
+    GuestSessionLimits limits = session_limits(expected, scale, options.quiet);
+    limits.ktap_number_offset = reported_total;
+    limits.ktap_header_done = reported_total > 0;
+    if (!options.quiet)
+      std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
+                << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
+                << std::endl;
+    outcome = boot_until_userspace(launch, run_dir + "/console.log", limits, attempts);
+    if (reboots == 0) first_outcome = outcome;
+
+    run = RunResult();
+    if (fs::exists(run_dir + "/run.json")) {
+      run = load_run(run_dir);
+    } else {
+      run.info.run_id = run_id;
+      run.info.kernel_release = kernel.release;
+      run.info.started_at = utc_timestamp();
+    }
+    size_t guest_reported = run.instances.size();
+    account_for_missing(expected, outcome, run_dir, run);
+    RunResult this_boot = run;
+    if (carried) run = merge_resumed(*carried, run);
+
+    std::vector<std::string> remaining;
+    for (const auto& instance : run.instances)
+      if (!ran_to_a_verdict(instance)) remaining.push_back(instance.name);
+    bool guest_failed = outcome.init_fatal.empty() && !outcome.interrupted && !outcome.deadline_hit;
+    bool boot_again = !remaining.empty() && guest_failed && reboots < kMaxReboots;
+
+    // Close the KTAP stream for what the guest could not report itself; what
+    // the next boot will run is reported by that boot.
+    reports::KtapWriter ktap(std::cout);
+    if (reported_total == 0 && outcome.planned == 0) ktap.begin(planned_total);
+    reported_total += guest_reported;
+    for (size_t i = guest_reported; i < this_boot.instances.size(); ++i)
+      if (!boot_again || ran_to_a_verdict(this_boot.instances[i]))
+        ktap.result(++reported_total, this_boot.instances[i]);
+    if (!boot_again) break;
+    ++reboots;
+    std::cerr << "daxtorture vm: the guest stopped with " << remaining.size()
+              << " instance(s) left; booting again (" << reboots << " of at most " << kMaxReboots
+              << ")" << std::endl;
+    save_run(run_dir, run);
+    carried = ResumePlan{run, remaining};
+    fs::rename(run_dir + "/run.json", run_dir + "/.guest/previous-run.json");
+    expected = select_instances(remaining);
+    options.patterns = remaining;
+    fs::remove(launch.ktap_file);
   }
   run.info.machine = "qemu-" + launch.accel;
   run.info.tool_version = DAXTORTURE_VERSION;
-  size_t guest_reported = run.instances.size();
-  account_for_missing(expected, outcome, run_dir, run);
-  // What the guest could not stream itself, for the end of the KTAP stream.
-  std::vector<InstanceResult> unreported(run.instances.begin() + guest_reported, run.instances.end());
-  if (resume) run = merge_resumed(*resume, run);
   auto& env = run.info.environment;
   env["kernel"] = kernel.label;
   env["kernel_image"] = kernel.image;
@@ -371,10 +416,12 @@ int vm_main(Args& args) {
   env["accelerator"] = launch.accel;
   env["qemu_command"] = join_command(qemu_argv(launch));
   env["timeout_scale"] = std::to_string(scale);
-  env["boot_attempts"] = std::to_string(attempt);
-  if (outcome.userspace_after_s >= 0) env["boot_to_userspace_s"] = std::to_string(outcome.userspace_after_s);
-  if (outcome.first_instance_after_s >= 0)
-    env["command_to_first_instance_s"] = std::to_string(session_offset + outcome.first_instance_after_s);
+  env["boot_attempts"] = std::to_string(attempts);
+  env["reboots_after_guest_failure"] = std::to_string(reboots);
+  if (first_outcome.userspace_after_s >= 0)
+    env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
+  if (first_outcome.first_instance_after_s >= 0)
+    env["command_to_first_instance_s"] = std::to_string(session_offset + first_outcome.first_instance_after_s);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
   env["wall_time_s"] = std::to_string(wall);
   if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
@@ -382,11 +429,6 @@ int vm_main(Args& args) {
   for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
   write_report_files(run_dir, run);
-
-  // Close the KTAP stream for what the guest could not report itself.
-  reports::KtapWriter ktap(std::cout);
-  if (outcome.planned == 0) ktap.begin(expected.size());
-  for (size_t i = 0; i < unreported.size(); ++i) ktap.result(guest_reported + i + 1, unreported[i]);
 
   if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
   progress.summary(run);

@@ -64,7 +64,8 @@ void scenario(Context& ctx) {
   int err = errno;
   ctx.note(how + " of 4 KiB inside a 2 MiB devdax page: " + (rc == 0 ? "accepted" : errno_name(err)));
   DT_EXPECT(rc == -1 && err == EINVAL)
-      << how << " of 4 KiB inside a 2 MiB page of a devdax mapping "
+      << how << " of " << size_text(inside_length) << " at offset " << (inside - map)
+      << " (inside a 2 MiB page unless injected) of a devdax mapping "
       << (rc == 0 ? std::string("was accepted") : "failed with " + errno_name(err))
       << "; expected EINVAL (the device maps only whole 2 MiB pages)";
   if (rc == 0) {
