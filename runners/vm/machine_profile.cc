@@ -66,6 +66,10 @@ const std::map<std::string, Setter>& setters() {
          p.cpus = n;
        }},
       {"cpu", [](MachineProfile& p, const std::string& v) { p.cpu = v; }},
+      {"tcg_thread", [](MachineProfile& p, const std::string& v) {
+         if (v != "multi" && v != "single") throw std::invalid_argument("not multi or single");
+         p.tcg_thread = v;
+       }},
       {"nvdimm_size", size_setter(&MachineProfile::nvdimm_size)},
       {"nvdimm_label_size", size_setter(&MachineProfile::nvdimm_label_size)},
       {"nvdimm_align", size_setter(&MachineProfile::nvdimm_align)},

@@ -17,6 +17,11 @@ struct MachineProfile {
   uint64_t nvdimm_size = 6ull << 30;
   uint64_t nvdimm_label_size = 128ull << 10;
   uint64_t nvdimm_align = 1ull << 30;      // backing alignment: 1 GiB devdax needs it
+  // "multi": one host thread per vCPU (faster); "single": all vCPUs on one
+  // host thread. QEMU 7.2's multi-threaded TCG sometimes runs a stale int3
+  // while the guest kernel patches its own text (static keys, tracepoints),
+  // which oopses the guest; single-threaded TCG does not.
+  std::string tcg_thread = "single";
   double timeout_scale_tcg = 4.0;          // workload timeouts under TCG
   double timeout_scale_kvm = 1.0;
   std::string kernel_cmdline;              // appended to the guest command line

@@ -23,7 +23,7 @@ std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
   const MachineProfile& profile = launch.profile;
   std::vector<std::string> argv = {
       "qemu-system-x86_64",
-      "-accel", launch.accel == "kvm" ? "kvm" : "tcg,thread=multi",
+      "-accel", launch.accel == "kvm" ? "kvm" : "tcg,thread=" + profile.tcg_thread,
       "-cpu", launch.accel == "kvm" && profile.cpu == "max" ? "host" : profile.cpu,
       "-smp", std::to_string(profile.cpus),
       "-machine", "pc,nvdimm=on",

@@ -152,7 +152,7 @@ TEST(QemuCommand, HasLabelledNvdimmAndBothShares) {
   EXPECT_NE(line.find("path=/r,mount_tag=results"), std::string::npos);
   EXPECT_NE(line.find("daxtorture.vm=abc"), std::string::npos);
   EXPECT_NE(line.find("-cpu max"), std::string::npos);
-  EXPECT_NE(line.find("tcg,thread=multi"), std::string::npos);
+  EXPECT_NE(line.find("tcg,thread=single"), std::string::npos);
 }
 
 TEST(Reporter, FoldsEventsAndKeepsMalformedLines) {
