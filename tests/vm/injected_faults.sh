@@ -25,6 +25,15 @@ expect_status "$out-dma.ktap" truncate_vs_pinned_dio/ext4/4k FAIL
 grep -q 'late DMA into freed blocks' "$out-dma.ktap" || fail "no corruption evidence"
 
 
+# The proofs of huge fault size: a mapping that cannot be served huge must
+# be reported, on fsdax through the tracepoint, on devdax through the count.
+run huge -t pmd_fault_ext4/ext4/write --inject misaligned_mapping \
+    -t pmd_fault_devdax/devdax/write -t pud_fault_devdax/devdax/read --inject smaller_pages
+expect_status "$out-huge.ktap" pmd_fault_ext4/ext4/write FAIL
+expect_status "$out-huge.ktap" pmd_fault_devdax/devdax/write FAIL
+expect_status "$out-huge.ktap" pud_fault_devdax/devdax/read FAIL
+grep -q 'page faults, expected 1 (one per 1 GiB)' "$out-huge.ktap" || fail "no PUD fault-count evidence"
+
 # The kernel verdict: instances whose own checks pass while the kernel
 # itself reports a hung task, or gets the WARN taint, must FAIL.
 run kernel -t selftest_kernel_verdict
