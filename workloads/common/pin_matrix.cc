@@ -18,9 +18,11 @@
 #include <thread>
 
 #include "core/check.h"
+#include "core/command.h"
 #include "core/context.h"
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "fixtures/slow_device.h"
 #include "workloads/common/dax_file.h"
 #include "workloads/common/dax_trace.h"
 #include "workloads/common/extent_map.h"
@@ -171,18 +173,20 @@ std::vector<uint8_t> read_backing(uint64_t offset, size_t length) {
   return data;
 }
 
-// The device-mapper device's inflight counter: a bio that holds the pinned
-// pages is under way.
-uint64_t device_in_flight(const std::string& device) {
-  std::error_code error;
-  auto real = std::filesystem::canonical(device, error);
-  if (error) return 0;
-  auto text = read_first_line("/sys/class/block/" + real.filename().string() + "/inflight");
-  if (!text) return 0;
-  std::istringstream in(*text);
-  uint64_t reads = 0, writes = 0;
-  in >> reads >> writes;
-  return reads + writes;
+// I/Os dm-delay is holding back right now ("dmsetup status": the delay
+// target reports its queued reads, writes and flushes): a bio that holds the
+// pinned pages is under way. (The block layer's inflight counter does not
+// count a bio-based device's I/O here.)
+uint64_t delayed_ios() {
+  CommandResult status = run_command({"dmsetup", "status", fixtures::SlowDevice::kMapperName},
+                                     std::chrono::seconds(10), {"DM_DISABLE_UDEV=1"});
+  std::istringstream in(status.output);
+  std::string word;
+  while (in >> word && word != "delay") {
+  }
+  uint64_t total = 0, count = 0;
+  while (in >> count) total += count;
+  return total;
 }
 
 // One pin of [buffer, buffer + length) that drops by itself after the slow
@@ -240,13 +244,16 @@ class Pin {
           }
           released_at = monotonic_seconds();
         });
-        double give_up = monotonic_seconds() + 5.0;
+        // Until the request shows up in dm-delay or completes. A loaded TCG
+        // guest can take seconds to punt it to an io-wq worker, so wait as
+        // long as the pin itself could last.
+        double give_up = monotonic_seconds() + 5.0 + env_.slow_delay_ms / 1000.0;
         while (monotonic_seconds() < give_up && released_at == 0) {
-          if (device_in_flight(env_.slow_device) > 0) {
-            evidence_ = "the slow device has the request in flight";
+          if (delayed_ios() > 0) {
+            evidence_ = "dm-delay holds the request back";
             return released_at == 0;
           }
-          usleep(1000);
+          usleep(20000);
         }
         return false;
       }
@@ -590,8 +597,12 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     return rc;
   };
   LayoutChangeOutcome outcome = run_layout_change(change, pin.released_at);
-  std::vector<FillFile> later_fills;
   if (outcome.result == 0) {
+    // Commit the change, so that freed blocks are allocatable at once (ext4
+    // keeps them until the journal commits, xfs until the busy extent clears).
+    int dir = DT_SYS(open(env.test_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    syncfs(dir);
+    close(dir);
     // Reuse the freed space at once: if the change did not wait, the late
     // DMA may be about to hit these blocks.
     uint64_t target = bytes_freed_by(cell.change) + kSpareBytes, written = 0;
