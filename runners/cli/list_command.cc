@@ -8,7 +8,7 @@
 
 namespace dt {
 
-const char* const kListHelp = R"(usage: daxtorture list [-t PATTERN]... [--instances] [--json]
+const char* const kListHelp = R"(usage: daxtorture list [-t PATTERN]... [--default-set] [--instances] [--json]
 
 Lists the registered workloads: group, name, summary, what each needs (root,
 namespace mode, filesystems, kernel config, modules, minimum kernel), the
@@ -17,6 +17,7 @@ default set (selftests) are marked.
 
 options:
   -t, --test PATTERN   only instances matching PATTERN (as for 'run')
+  --default-set        only the instances a run without -t runs
   --instances          one line per instance (workload/fs/variant) instead
   --json               machine-readable output
 )";
@@ -64,17 +65,19 @@ std::string joined(const std::vector<std::string>& words) {
 
 int list_main(Args& args) {
   std::vector<std::string> patterns;
-  bool per_instance = false, as_json = false;
+  bool per_instance = false, as_json = false, default_set = false;
   while (!args.done()) {
     auto option = args.option();
     if (!option) throw UsageError("'daxtorture list' takes options only");
     if (*option == "-t" || *option == "--test") patterns.push_back(args.value(*option));
     else if (*option == "--instances") per_instance = true;
     else if (*option == "--json") as_json = true;
+    else if (*option == "--default-set") default_set = true;
     else unknown_option("list", *option);
   }
+  if (default_set && !patterns.empty()) throw UsageError("--default-set and -t exclude each other");
   // With no pattern, list everything, selftests included.
-  if (patterns.empty()) patterns.push_back("*");
+  if (patterns.empty() && !default_set) patterns.push_back("*");
   auto instances = select_instances(patterns);
 
   if (per_instance) {
