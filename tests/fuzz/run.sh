@@ -15,11 +15,11 @@ common="$top/core/result.cc $top/core/text_file.cc"
 
 build() {
   name=$1; shift
-  [ "$work/$name" -nt "$here/$name.cc" ] || $cxx $flags -o "$work/$name" "$here/$name.cc" "$@" $common
+  $cxx $flags -o "$work/$name" "$here/$name.cc" "$@" $common
 }
 build fuzz_kernel_log "$top/core/kernel_log.cc"
 build fuzz_ktap "$top/reports/ktap.cc" "$top/reports/text.cc"
-build fuzz_config "$top/runners/vm/machine_profile.cc" "$top/runners/expectations.cc" "$top/core/kernel_log.cc"
+build fuzz_config "$top/runners/vm/machine_profile.cc" "$top/runners/expectations.cc" "$top/core/kernel_log.cc" "$top/core/registry.cc"
 
 status=0
 for target in fuzz_kernel_log:kernel_log fuzz_ktap:ktap fuzz_config:config; do
