@@ -141,6 +141,16 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
 
   // The slice covers fixture set-up and teardown too: unmount and namespace
   // teardown are where busy DAX pages make the kernel warn.
+  // WARN_ON_ONCE sites fire once per boot: re-arm them, so that every
+  // instance that hits one is judged by it, not just the first. Only in the
+  // tool's own VM: on a real machine this is global state of the user's.
+  if (settings_.in_own_vm) {
+    try {
+      write_text_file("/sys/kernel/debug/clear_warn_once", "1");
+    } catch (const SetupError&) {
+      // No debugfs: the first instance that warns is still caught.
+    }
+  }
   KmsgCursor kmsg;
   kmsg.mark("begin " + result.name);
   result.taint_before = read_taint();
