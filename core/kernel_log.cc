@@ -136,6 +136,8 @@ const std::vector<Pattern>& finding_patterns() {
       pattern("RCU stall",
               "^(rcu: )?INFO: [a-z_]+ (self-detected stall|detected "
               "(expedited )?stalls?)"),
+      // mm/oom_kill.c __oom_kill_process: the OOM killer chose a victim
+      pattern("OOM kill", "^(Out of memory|Memory cgroup out of memory): Killed process "),
       // lib/refcount.c refcount_warn_saturate; the WARNING line follows
       pattern("refcount", "^refcount_t: "),
       // lib/list_debug.c __list_add_valid_or_report, __list_del_entry_valid

@@ -198,8 +198,15 @@ void KtapWriter::result(size_t number, const InstanceResult& instance) {
   for (const auto& f : instance.failures)
     diagnostic(f.file + ":" + std::to_string(f.line) + ": " + f.check + ": " +
                f.message);
-  for (const auto& k : instance.kernel_findings)
-    diagnostic("kernel: " + k.kind + ": " + k.line);
+  // A hung task is reported again every few seconds; the first findings
+  // tell the story, the instance's dmesg.txt has them all.
+  constexpr size_t kKernelLinesShown = 5;
+  for (size_t i = 0; i < instance.kernel_findings.size() && i < kKernelLinesShown; ++i)
+    diagnostic("kernel: " + instance.kernel_findings[i].kind + ": " +
+               instance.kernel_findings[i].line);
+  if (instance.kernel_findings.size() > kKernelLinesShown)
+    diagnostic("kernel: " + std::to_string(instance.kernel_findings.size() - kKernelLinesShown) +
+               " more findings in the instance's dmesg.txt");
   if (status_blames_kernel(instance.status))
     for (const auto& fix : instance.fixes)
       diagnostic("HINT: you may be missing kernel fix " + fix.sha + " (\"" +
@@ -210,7 +217,9 @@ void KtapWriter::result(size_t number, const InstanceResult& instance) {
   const bool did_not_complete = instance.status == Status::broken ||
                                 instance.status == Status::timeout ||
                                 instance.status == Status::crash;
-  if (did_not_complete && !instance.reason.empty())
+  // A reason taken from the kernel's findings was printed just above.
+  const bool from_kernel = instance.reason.rfind("kernel: ", 0) == 0;
+  if (did_not_complete && !instance.reason.empty() && !from_kernel)
     diagnostic(instance.reason);
 
   const bool ok =

@@ -12,6 +12,7 @@
 #include "core/text_file.h"
 #include "runners/results_store.h"
 #include "runners/run/instance_fixture.h"
+#include "runners/run/kernel_verdict.h"
 #include "runners/run/workload_child.h"
 
 namespace dt {
@@ -78,24 +79,6 @@ void apply_child_outcome(const ChildOutcome& outcome, InstanceResult& result) {
   }
 }
 
-// The kernel verdict: a warning or taint during the instance fails it even
-// when every check of its own passed.
-void apply_kernel_verdict(InstanceResult& result, size_t lost_records) {
-  if (!result.kernel_findings.empty() &&
-      (result.status == Status::pass || result.status == Status::skip ||
-       result.status == Status::broken)) {
-    std::string earlier = result.status == Status::pass ? "" : " (was " +
-                          std::string(status_name(result.status)) + ": " + result.reason + ")";
-    result.status = Status::fail;
-    result.reason = "kernel: " + result.kernel_findings.front().kind + ": " +
-                    result.kernel_findings.front().line + earlier;
-  }
-  if (lost_records > 0) {
-    result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(lost_records) +
-                     " kernel log records were overwritten before they could be read: "
-                     "the kernel verdict is incomplete";
-  }
-}
 }  // namespace
 
 std::optional<std::string> InstanceRunner::unmet_need(const Instance& instance) const {
@@ -130,6 +113,8 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   result.started_at = utc_timestamp();
   result.artifacts = instance_folder(result.name);
   const std::string artifacts_dir = settings_.run_dir + "/" + result.artifacts;
+  kernel_unfit_.clear();
+  fixture_held_ = false;
   make_directories(artifacts_dir);
   auto started = Clock::now();
 
@@ -184,6 +169,8 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
       // Do not touch a fixture a stuck task still uses: teardown would hang
       // this runner too. The caller stops the run after this instance.
       result.reason += "; fixture left in place";
+      kernel_unfit_ = result.name + " left a task stuck in the kernel";
+      fixture_held_ = true;
     } else {
       auto problems = fixture.release();
       if (!problems.empty()) {
@@ -208,6 +195,9 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   for (auto& finding : taint_findings(result.taint_before, result.taint_after))
     result.kernel_findings.push_back(finding);
   apply_kernel_verdict(result, kmsg.lost());
+  constexpr uint64_t kTaintDie = 1ull << 7;  // 'D': an oops happened
+  if (kernel_unfit_.empty() && (newly_set(result.taint_before, result.taint_after) & kTaintDie))
+    kernel_unfit_ = "the kernel oopsed during " + result.name;
   result.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }

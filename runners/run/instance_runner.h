@@ -30,10 +30,19 @@ class InstanceRunner {
 
   InstanceResult run(const Instance& instance);
 
+  // Why the kernel can no longer judge later instances fairly after the last
+  // run(): a task of it stuck in the kernel, or an oops (taint D). Empty
+  // when the kernel is fit.
+  const std::string& kernel_unfit() const { return kernel_unfit_; }
+  // The stuck task still holds the instance's fixture (left in place).
+  bool fixture_held() const { return fixture_held_; }
+
  private:
   std::optional<std::string> unmet_need(const Instance& instance) const;
 
   InstanceRunnerSettings settings_;
+  std::string kernel_unfit_;
+  bool fixture_held_ = false;
 };
 
 }  // namespace dt

@@ -246,6 +246,9 @@ int run_main(Args& args) {
   settings.in_own_vm = !options.vm_token.empty();
   InstanceRunner runner(settings);
   become_subreaper();
+  // In the VM the OOM killer must pick a workload, never the runner that
+  // reports it; workload processes reset their own score (workload_child.cc).
+  if (settings.in_own_vm) write_text_file("/proc/self/oom_score_adj", "-1000");
 
   Progress progress(instances.size());
   save_run(run_dir, run);
@@ -266,17 +269,30 @@ int run_main(Args& args) {
     save_run(run_dir, run);
     each_ktap([&](reports::KtapWriter& writer) { writer.result(i + 1, result); });
     progress.finished(i, result);
-    // A task stuck in the kernel holds the fixture: nothing after it would be
-    // judged fairly on this boot.
-    if (result.status == Status::timeout && result.reason.find("could not be killed") != std::string::npos) {
-      for (size_t j = i + 1; j < instances.size(); ++j) {
-        InstanceResult skipped = not_run_result(instances[j], Status::broken,
-            "not run: " + instance.name() + " left a task stuck in the kernel on this boot");
-        save_instance(run_dir, skipped);
-        run.instances.push_back(skipped);
-        each_ktap([&](reports::KtapWriter& writer) { writer.result(j + 1, skipped); });
+    if (!runner.kernel_unfit().empty()) {
+      size_t left = instances.size() - i - 1;
+      if (settings.in_own_vm) {
+        // The host boots a fresh guest for the instances not reported.
+        if (left > 0)
+          each_ktap([&](reports::KtapWriter& writer) {
+            writer.diagnostic("stopping this boot: " + runner.kernel_unfit() + "; " +
+                              std::to_string(left) + " instance(s) left for a fresh boot");
+          });
+        break;
       }
-      break;
+      // A real machine is not ours to reboot. An oopsed kernel may still run
+      // the rest (their verdicts carry its taint); a stuck task holds the
+      // fixture, so nothing after it would be judged fairly.
+      if (runner.fixture_held()) {
+        for (size_t j = i + 1; j < instances.size(); ++j) {
+          InstanceResult skipped = not_run_result(instances[j], Status::broken,
+              "not run: " + runner.kernel_unfit() + " on this boot");
+          save_instance(run_dir, skipped);
+          run.instances.push_back(skipped);
+          each_ktap([&](reports::KtapWriter& writer) { writer.result(j + 1, skipped); });
+        }
+        break;
+      }
     }
   }
   if (pool) run.info.environment["namespaces"] = pool->describe();

@@ -25,6 +25,14 @@ using Clock = std::chrono::steady_clock;
   setpgid(0, 0);
   // If the runner dies, the instance must not run on unsupervised.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // The runner may have made itself unkillable by the OOM killer; a
+  // workload must stay an ordinary candidate.
+  int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+  if (oom >= 0) {
+    ssize_t written = write(oom, "0", 1);
+    (void)written;  // best effort: without /proc the score is inherited
+    close(oom);
+  }
   std::string output = env.artifacts_dir + "/output.txt";
   int out = open(output.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (out >= 0) {

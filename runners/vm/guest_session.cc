@@ -10,6 +10,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "core/command.h"
 #include "core/errors.h"
@@ -118,11 +119,14 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
     tail.push_back(line);
-    if (tail.size() > 60) tail.pop_front();
+    if (tail.size() > 200) tail.pop_front();
     if (line.find("Kernel panic - not syncing") != std::string::npos && outcome.panic_line.empty())
       outcome.panic_line = line;
     if (line.find("daxtorture-init: FATAL") != std::string::npos) outcome.init_fatal = line;
     if (line.find("daxtorture-init: probe ok") != std::string::npos) outcome.probe_ok = true;
+    constexpr std::string_view kExited = "daxtorture-init: guest command exited with status ";
+    if (auto at = line.find(kExited); at != std::string::npos)
+      outcome.runner_exit_status = std::atoi(line.c_str() + at + kExited.size());
     if (line.find("daxtorture-init: userspace ready") != std::string::npos && !outcome.reached_userspace) {
       outcome.reached_userspace = true;
       outcome.userspace_after_s = seconds_since_start();
@@ -140,6 +144,9 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
                   << event.text << std::endl;
     }
+    constexpr std::string_view kStopping = "stopping this boot: ";
+    if (event.kind == reports::KtapEvent::Kind::diagnostic && event.text.rfind(kStopping, 0) == 0)
+      outcome.boot_stopped = event.text.substr(kStopping.size());
     if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
       ++done;
       outcome.last_running.clear();
@@ -202,6 +209,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   outcome.results = ktap.results();
   outcome.seconds = seconds_since_start();
   if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
+  bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted;
+  if (WIFSIGNALED(status) && !killed_by_us) outcome.qemu_killed_by = WTERMSIG(status);
   for (const auto& line : tail) outcome.console_tail += line + "\n";
   return outcome;
 }

@@ -15,6 +15,9 @@ namespace dt {
 
 struct GuestSessionOutcome {
   int qemu_exit_status = -1;
+  int qemu_killed_by = 0;           // signal that killed QEMU from outside
+  int runner_exit_status = -1;      // the guest runner's, as init reported it
+  std::string boot_stopped;         // why the guest runner ended this boot early
   bool deadline_hit = false;        // killed by the host's watchdog
   bool silent_too_long = false;     // no console or KTAP output for too long
   bool interrupted = false;         // Ctrl-C or SIGTERM on the host

@@ -1,6 +1,7 @@
 #include "runners/vm/vm_command.h"
 
 #include <sys/statvfs.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -220,6 +221,14 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
   else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
   else if (outcome.silent_too_long) fate = "the guest was silent too long (hung) and was killed";
+  else if (outcome.qemu_killed_by != 0)
+    fate = std::string("QEMU was killed from outside (SIG") + sigabbrev_np(outcome.qemu_killed_by) + ")";
+  else if (!outcome.boot_stopped.empty()) fate = "the guest runner stopped the boot: " + outcome.boot_stopped;
+  else if (outcome.runner_exit_status > 1)
+    fate = "the guest runner died (exit status " + std::to_string(outcome.runner_exit_status) +
+           (outcome.runner_exit_status > 128
+                ? std::string(": killed by SIG") + sigabbrev_np(outcome.runner_exit_status - 128)
+                : std::string()) + ")";
   else fate = "the guest stopped (QEMU exit status " + std::to_string(outcome.qemu_exit_status) + ")";
 
   for (const auto& instance : expected) {

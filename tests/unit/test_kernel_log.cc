@@ -232,6 +232,12 @@ INSTANTIATE_TEST_SUITE_P(
         Example{"RCU stall", "rcu: INFO: rcu_preempt detected expedited "
                              "stalls on CPUs/tasks: {"},
         Example{"RCU stall", "INFO: rcu_tasks detected stalls on tasks:"},
+        Example{"OOM kill",
+                "Out of memory: Killed process 812 (daxtorture) total-vm:2103412kB, "
+                "anon-rss:1893120kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:3728kB "
+                "oom_score_adj:0"},
+        Example{"OOM kill", "Memory cgroup out of memory: Killed process 77 (stress) "
+                            "total-vm:1000kB"},
         Example{"refcount", "refcount_t: underflow; use-after-free."},
         Example{"refcount", "refcount_t: saturated; leaking memory."},
         Example{"refcount", "refcount_t: addition on 0; use-after-free."},

@@ -108,6 +108,23 @@ TEST(KtapWriter, BrokenAndCrashUseErrorDirectiveWithStatusWord) {
             "not ok 7 c # ERROR BROKEN\n");
 }
 
+TEST(KtapWriter, KernelFindingsAreCappedAndTheirReasonNotRepeated) {
+  auto r = instance("s", Status::timeout,
+                    "kernel: hung task: INFO: task t:9 blocked for more than 5 seconds.");
+  for (int seconds = 5; seconds <= 35; seconds += 5)
+    r.kernel_findings.push_back(
+        {"hung task", "INFO: task t:9 blocked for more than " + std::to_string(seconds) + " seconds."});
+  EXPECT_EQ(written(r, 2),
+            "# kernel: hung task: INFO: task t:9 blocked for more than 5 seconds.\n"
+            "# kernel: hung task: INFO: task t:9 blocked for more than 10 seconds.\n"
+            "# kernel: hung task: INFO: task t:9 blocked for more than 15 seconds.\n"
+            "# kernel: hung task: INFO: task t:9 blocked for more than 20 seconds.\n"
+            "# kernel: hung task: INFO: task t:9 blocked for more than 25 seconds.\n"
+            "# kernel: 2 more findings in the instance's dmesg.txt\n"
+            "not ok 2 s # TIMEOUT kernel: hung task: INFO: task t:9 blocked for more than 5 "
+            "seconds.\n");
+}
+
 TEST(KtapWriter, MultiLineReasonIsOneLineInDirective) {
   EXPECT_EQ(written(instance("a", Status::broken, "first\nsecond\r\n")),
             "# first\n"

@@ -4,8 +4,7 @@
 #include <unistd.h>
 
 #include "core/check.h"
-#include "core/context.h"
-#include "core/text_file.h"
+#include "workloads/selftest/own_vm.h"
 
 namespace dt::workloads {
 namespace {
@@ -20,10 +19,7 @@ const WorkloadSpec spec = {
 };
 
 void scenario(Context& ctx) {
-  // Only in the tool's own VM: on a real machine this would crash it.
-  auto cmdline = read_text_file("/proc/cmdline").value_or("");
-  if (cmdline.find("daxtorture.vm=") == std::string::npos)
-    ctx.skip("panics the kernel; runs only inside 'daxtorture vm'");
+  require_own_vm(ctx, "panics the kernel");
   sync();
   write_text_file("/proc/sysrq-trigger", "c");
   DT_ASSERT(false) << "the kernel survived sysrq-c";

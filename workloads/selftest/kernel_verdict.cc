@@ -8,7 +8,8 @@
 //               that long I/O is never reported as hung.)
 //   taint_warn  the WARN taint set through /proc/sys/kernel/tainted, as a
 //               WARN_ON does
-// The runner must report FAIL with the kernel's message as evidence.
+// The runner must fail them with the kernel's message as evidence: TIMEOUT
+// for the hung task (the kernel reported a hang), FAIL for the taint.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -25,7 +26,7 @@ namespace {
 const WorkloadSpec spec = {
     .name = "selftest_kernel_verdict",
     .group = "selftest",
-    .summary = "passes its own checks while the kernel reports a problem: must FAIL",
+    .summary = "passes its own checks while the kernel reports a problem: must fail",
     .needs = {.mode = NamespaceMode::none, .filesystems = {}, .kconfig = {"CONFIG_DETECT_HUNG_TASK"},
               .slow_device = true, .slow_delay_ms = 15000},
     .timeout = std::chrono::seconds(60),
