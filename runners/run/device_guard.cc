@@ -9,17 +9,20 @@
 namespace dt {
 
 namespace {
+namespace fs = std::filesystem;
 const char* kNdBus = "/sys/bus/nd/devices";
 
-// Block devices of the region's namespaces ("pmem1", "pmem1.2").
-std::vector<std::string> region_block_devices(const std::string& region) {
+// Device nodes ("pmem1", "pmem1.2", "dax1.0") whose sysfs device sits under
+// the region: block devices of fsdax/raw namespaces and devdax characters.
+std::vector<std::string> region_devices(const std::string& region) {
   std::vector<std::string> devices;
-  std::error_code error;
-  for (const auto& ns : std::filesystem::directory_iterator(std::string(kNdBus) + "/" + region, error)) {
-    const std::string name = ns.path().filename();
-    if (name.rfind("namespace", 0) != 0) continue;
-    for (const auto& child : std::filesystem::directory_iterator(ns.path() / "block", error))
-      devices.push_back(child.path().filename());
+  for (const char* klass : {"/sys/class/block", "/sys/bus/dax/devices"}) {
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(klass, error)) {
+      auto real = fs::canonical(entry.path(), error).string();
+      if (!error && real.find("/" + region + "/") != std::string::npos)
+        devices.push_back(entry.path().filename());
+    }
   }
   return devices;
 }
@@ -32,6 +35,39 @@ std::string mounted_device(const std::vector<std::string>& devices) {
   while (lines >> source >> target && std::getline(lines, rest))
     for (const auto& device : devices)
       if (source == "/dev/" + device) return device + " is mounted on " + target;
+  return "";
+}
+
+// A process that has one of the devices open or mapped (a database on
+// devdax, a benchmark, a partition tool): destroying the namespace under it
+// would pull its memory away. Also catches device-mapper or md stacked on a
+// block device, through its holders.
+std::string device_in_use(const std::vector<std::string>& devices) {
+  for (const auto& device : devices) {
+    std::error_code error;
+    if (!fs::is_empty("/sys/class/block/" + device + "/holders", error) && !error)
+      return device + " is held by " +
+             fs::directory_iterator("/sys/class/block/" + device + "/holders")->path().filename().string() +
+             " (device-mapper or md)";
+  }
+  std::error_code error;
+  for (const auto& proc : fs::directory_iterator("/proc", error)) {
+    const std::string pid = proc.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto comm = read_first_line(proc.path() / "comm").value_or("?");
+    std::error_code fd_error;
+    for (const auto& fd : fs::directory_iterator(proc.path() / "fd", fd_error)) {
+      std::error_code link_error;
+      auto target = fs::read_symlink(fd.path(), link_error).string();
+      for (const auto& device : devices)
+        if (!link_error && target == "/dev/" + device)
+          return device + " is open in process " + pid + " (" + comm + ")";
+    }
+    auto maps = read_text_file(proc.path() / "maps").value_or("");
+    for (const auto& device : devices)
+      if (maps.find(" /dev/" + device + "\n") != std::string::npos)
+        return device + " is mapped by process " + pid + " (" + comm + ")";
+  }
   return "";
 }
 }  // namespace
@@ -58,8 +94,11 @@ RegionClaim claim_host_region(const std::string& region, bool confirmed) {
   if (devtype != "nd_pmem" && type.empty())
     throw UsageError(region + " is not a pmem region (devtype '" + devtype +
                      "'); name a pmem region");
-  if (auto busy = mounted_device(region_block_devices(region)); !busy.empty())
+  auto devices = region_devices(region);
+  if (auto busy = mounted_device(devices); !busy.empty())
     throw UsageError("refusing " + region + ": " + busy + "; unmount it first");
+  if (auto busy = device_in_use(devices); !busy.empty())
+    throw UsageError("refusing " + region + ": " + busy + "; stop what uses it first");
   if (!confirmed)
     throw UsageError("running on " + region + " destroys every namespace and all data on it; "
                      "add --yes-destroy to confirm, or --dry-run to see the steps");

@@ -19,9 +19,11 @@ struct RegionClaim {
 // daxtorture.vm=TOKEN. Throws UsageError otherwise.
 RegionClaim claim_vm_region(const std::string& token);
 
-// Host mode: the user named the region and passed --yes-destroy. Refuses a
-// region with a mounted or open namespace device, or one that is not pmem.
-// Throws UsageError naming the problem and the fix.
+// Host mode: the user named the region and passed --yes-destroy (or asked
+// for a dry run). Refuses a region one of whose namespace devices (pmem
+// block, devdax character) is mounted, open or mapped by a process, or held
+// by device-mapper/md, and a region that is not pmem. Throws UsageError
+// naming the problem and the fix.
 RegionClaim claim_host_region(const std::string& region, bool confirmed);
 
 // What a run on that region would do to it, one destructive step per line.

@@ -153,8 +153,9 @@ int run_main(Args& args) {
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
   else if (!options.region.empty()) {
-    if (options.dry_run) claim = {true, options.region, "named by the user (dry run)"};
-    else claim = claim_host_region(options.region, options.yes_destroy);
+    // A dry run meets the same refusals (a mounted or busy device) as the
+    // real one, so that it shows whether the real one would go ahead.
+    claim = claim_host_region(options.region, options.yes_destroy || options.dry_run);
   } else if (options.yes_destroy) {
     throw UsageError("--yes-destroy needs --region naming what may be destroyed");
   }
