@@ -291,6 +291,10 @@ int vm_main(Args& args) {
   if (!program_available("qemu-system-x86_64"))
     throw UsageError("QEMU is not installed (no qemu-system-x86_64 in PATH); fix: apt-get install "
                      "qemu-system-x86, or run tools/setup");
+  // The guest's whole userspace until the host root is mounted.
+  if (!program_available("busybox"))
+    throw UsageError("busybox is not installed (no busybox in PATH); fix: apt-get install "
+                     "busybox-static, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
   std::vector<Instance> expected = repeat_instances(select_instances(options.patterns), options.repeat);
   validate_injections(options.injections, expected);

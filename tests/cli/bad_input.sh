@@ -22,6 +22,11 @@ expect_error() {
 
 expect_error "no QEMU" "QEMU is not installed.*apt-get install qemu-system-x86" \
   env PATH=/nonexistent "$daxtorture" vm
+only_qemu=$scratch/only-qemu
+mkdir -p "$only_qemu"
+ln -sf "$(command -v qemu-system-x86_64)" "$only_qemu/qemu-system-x86_64"
+expect_error "no busybox" "busybox is not installed.*apt-get install busybox-static" \
+  env PATH="$only_qemu" "$daxtorture" vm
 expect_error "kernel path that does not exist" "does not exist.*bzImage" \
   "$daxtorture" vm --kernel "$scratch/no-such-bzImage"
 expect_error "kernel image that is not a bzImage" "not an x86 bzImage" \
@@ -62,6 +67,15 @@ expect_error "unknown option" "unknown option '--frobnicate'" "$daxtorture" run 
 printf 'memory = 2G\nnvdimm_size = lots\n' > "$scratch/bad.profile"
 expect_error "malformed machine profile" "bad.profile:2:15: bad value 'lots' for nvdimm_size" \
   "$daxtorture" vm --profile "$scratch/bad.profile"
+printf 'nvdimm_size = 64T\n' > "$scratch/huge.profile"
+expect_error "no space for the NVDIMM backing file" "no space for the NVDIMM backing file in .*fix: free space" \
+  "$daxtorture" vm --profile "$scratch/huge.profile" --results "$scratch/results"
+printf '# known failures\nkernel: ^6\\.12\\.\nsome/instance  PASS  it passes\n' > "$scratch/bad.expect"
+expect_error "malformed expectations file" "bad.expect:3:16: 'PASS' is not a failing verdict; fix: use FAIL" \
+  "$daxtorture" vm --expectations "$scratch/bad.expect" --results "$scratch/results"
+printf 'WARNING: fine\nBUG: (unclosed\n' > "$scratch/bad-allow.txt"
+expect_error "malformed dmesg allow-list" "bad-allow.txt:2:[0-9]+: .*fix" \
+  "$daxtorture" run --allow-list "$scratch/bad-allow.txt" --results "$scratch/results" -t selftest_expect_clean
 expect_error "host region without confirmation" "is not a region name|no pmem region" \
   "$daxtorture" run --region /dev/sda
 expect_error "--yes-destroy without a region" "needs --region" "$daxtorture" run --yes-destroy
