@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -65,6 +67,25 @@ void forward_ktap_line(const std::string& line, const reports::KtapEvent& event,
   std::cout << line << std::endl;
 }
 
+// Presses Alt+SysRq+KEY on the guest's keyboard through QEMU's monitor: the
+// guest kernel prints to the console even when its userspace is stuck.
+bool send_sysrq(const std::string& monitor_socket, char key) {
+  if (monitor_socket.empty()) return false;
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  snprintf(address.sun_path, sizeof address.sun_path, "%s", monitor_socket.c_str());
+  bool sent = false;
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    std::string command = std::string("sendkey alt-sysrq-") + key + "\n";
+    sent = write(fd, command.data(), command.size()) == static_cast<ssize_t>(command.size());
+    usleep(200 * 1000);  // let the monitor read it before the socket closes
+  }
+  close(fd);
+  return sent;
+}
+
 // Splits a growing byte stream into complete lines.
 class LineSplitter {
  public:
@@ -119,7 +140,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
     tail.push_back(line);
-    if (tail.size() > 200) tail.pop_front();
+    if (tail.size() > 400) tail.pop_front();
     if (line.find("Kernel panic - not syncing") != std::string::npos && outcome.panic_line.empty())
       outcome.panic_line = line;
     if (line.find("daxtorture-init: FATAL") != std::string::npos) outcome.init_fatal = line;
@@ -182,6 +203,34 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     auto now = Clock::now();
     bool over_deadline = now - started > limits.deadline;
     bool silent = now - last_output > limits.silence;
+    if ((over_deadline || silent) && !g_stop_requested && !outcome.task_dump_requested) {
+      // Evidence before the kill: the blocked tasks' stacks (w) and what
+      // every CPU is running (l), printed by the guest kernel on the
+      // console; console loglevel 8 first, or the KERN_INFO task lines of
+      // the dump stay off the console. A few seconds to print, then the
+      // kill below.
+      send_sysrq(launch.monitor_socket, '8');
+      outcome.task_dump_requested = send_sysrq(launch.monitor_socket, 'w');
+      send_sysrq(launch.monitor_socket, 'l');
+      if (outcome.task_dump_requested) {
+        auto dump_until = Clock::now() + std::chrono::seconds(8);
+        while (Clock::now() < dump_until) {
+          pollfd watched{console_fd, POLLIN, 0};
+          poll(&watched, 1, 200);
+          while ((n = read(console_fd, buffer, sizeof buffer)) > 0)
+            console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
+          if (waitpid(qemu, &status, WNOHANG) == qemu) {
+            exited = true;  // it died meanwhile: nothing left to kill
+            break;
+          }
+        }
+      }
+      if (exited) {
+        outcome.deadline_hit = over_deadline;
+        outcome.silent_too_long = silent;
+        break;
+      }
+    }
     if (over_deadline || silent || g_stop_requested) {
       outcome.deadline_hit = over_deadline;
       outcome.silent_too_long = silent;

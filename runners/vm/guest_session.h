@@ -32,6 +32,7 @@ struct GuestSessionOutcome {
   size_t planned = 0;
   std::string last_running;         // instance running when the guest stopped
   std::string console_tail;         // last lines of the console
+  bool task_dump_requested = false; // sysrq w and l sent before the kill
 };
 
 struct GuestSessionLimits {

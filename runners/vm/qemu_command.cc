@@ -10,7 +10,9 @@ std::string guest_kernel_cmdline(const QemuLaunch& launch) {
   // panic=-1 with -no-reboot: a panic ends QEMU at once instead of leaving a
   // dead guest for the watchdog. hung_task_timeout_secs turns a layout
   // change that waits forever into a kernel report on the console.
-  std::string cmdline = "console=ttyS0,115200 panic=-1 "
+  // sysrq_always_enabled: Debian's default mask (438) leaves out the task
+  // dumps the host asks for when a guest hangs.
+  std::string cmdline = "console=ttyS0,115200 panic=-1 sysrq_always_enabled "
                         "sysctl.kernel.hung_task_timeout_secs=60 loglevel=6 "
                         "daxtorture.modroot=" + launch.kernel.module_root +
                         " daxtorture.vm=" + launch.token;
@@ -42,7 +44,8 @@ std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
       "-no-reboot",
       "-serial", "stdio",
       "-serial", "file:" + launch.ktap_file,
-      "-monitor", "none",
+      "-monitor", launch.monitor_socket.empty() ? "none"
+                  : "unix:" + launch.monitor_socket + ",server=on,wait=off",
       "-nodefaults",
   };
   // -nodefaults drops the VGA card and the default network; the console is

@@ -21,6 +21,7 @@ struct QemuLaunch {
   std::string run_dir;        // shared as mount_tag "results"
   std::string ktap_file;      // second serial port, written by QEMU
   std::string token;          // proves to the guest runner that it owns the NVDIMM
+  std::string monitor_socket; // QEMU's human monitor, for sysrq keys; "" = none
   bool probe_only = false;    // boot, print, power off (accelerator probe)
 };
 

@@ -55,6 +55,10 @@ run:
   --accel auto|tcg|kvm   accelerator (default auto: KVM only when the CPU has
                          vmx/svm and a probe boot succeeds)
   --timeout-scale X      multiply workload timeouts (default from the profile)
+  --hang-timeout SECONDS a guest silent this long (no console, no KTAP) is
+                         hung: its blocked tasks are dumped (sysrq w, l) to
+                         the console, then it is killed and booted again
+                         (default: the longest instance timeout + 3 min)
   --nvdimm FILE          NVDIMM backing file to use and keep (default: a new
                          sparse file in the run folder, deleted afterwards)
   --expectations PATH    known failures: a .expect file, or a folder whose
@@ -84,6 +88,7 @@ struct VmOptions {
   std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
   std::string accel = "auto";
   double timeout_scale = 0;
+  long hang_timeout_s = 0;
   std::string nvdimm;
   bool quiet = false;
   std::vector<std::string> injections;
@@ -109,6 +114,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--quiet") options.quiet = true;
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
     else if (*option == "--resume") options.resume = args.value(*option);
+    else if (*option == "--hang-timeout") options.hang_timeout_s = static_cast<long>(args.positive_number(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
@@ -220,7 +226,9 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
   else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
   else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
-  else if (outcome.silent_too_long) fate = "the guest was silent too long (hung) and was killed";
+  else if (outcome.silent_too_long)
+    fate = std::string("the guest was silent too long (hung) and was killed") +
+           (outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "");
   else if (outcome.qemu_killed_by != 0)
     fate = std::string("QEMU was killed from outside (SIG") + sigabbrev_np(outcome.qemu_killed_by) + ")";
   else if (!outcome.boot_stopped.empty()) fate = "the guest runner stopped the boot: " + outcome.boot_stopped;
@@ -253,7 +261,8 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
     run.instances.push_back(result);
   }
 }
-GuestSessionLimits session_limits(const std::vector<Instance>& expected, double scale, bool quiet) {
+GuestSessionLimits session_limits(const std::vector<Instance>& expected, double scale, bool quiet,
+                                  long hang_timeout_s) {
   GuestSessionLimits limits;
   double budget = 0, longest = 0;
   for (const auto& instance : expected) {
@@ -263,6 +272,7 @@ GuestSessionLimits session_limits(const std::vector<Instance>& expected, double 
   }
   limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
   limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
+  if (hang_timeout_s > 0) limits.silence = std::chrono::seconds(hang_timeout_s);
   limits.show_progress = !quiet;
   return limits;
 }
@@ -338,6 +348,8 @@ int vm_main(Args& args) {
   launch.profile = profile;
   launch.run_dir = run_dir;
   launch.token = random_token();
+  // Short and fixed: a unix socket path may not exceed 107 bytes.
+  launch.monitor_socket = "/tmp/daxtorture-" + launch.token + ".monitor";
   launch.ktap_file = guest_dir + "/ktap.stream";
   launch.initramfs = guest_dir + "/initramfs.cpio.gz";
   launch.nvdimm_file = options.nvdimm.empty() ? guest_dir + "/nvdimm.img"
@@ -371,7 +383,7 @@ int vm_main(Args& args) {
   for (;;) {
     write_text_file(run_dir + "/.guest/run.sh",
                     guest_script(options, kernel, launch.token, run_id, launch.accel, scale));
-    GuestSessionLimits limits = session_limits(expected, scale, options.quiet);
+    GuestSessionLimits limits = session_limits(expected, scale, options.quiet, options.hang_timeout_s);
     limits.ktap_number_offset = reported_total;
     limits.ktap_header_done = reported_total > 0;
     if (!options.quiet)
@@ -444,6 +456,7 @@ int vm_main(Args& args) {
   write_report_files(run_dir, run);
 
   if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
+  fs::remove(launch.monitor_socket);
   progress.summary(run);
   print_expectation_summary(run);
   std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << ", first instance after "
