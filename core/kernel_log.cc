@@ -136,6 +136,9 @@ const std::vector<Pattern>& finding_patterns() {
       pattern("RCU stall",
               "^(rcu: )?INFO: [a-z_]+ (self-detected stall|detected "
               "(expedited )?stalls?)"),
+      // pgd_ERROR .. pmd_ERROR (arch/x86/include/asm/pgtable_64.h), printed
+      // by pmd_clear_bad() in mm/pgtable-generic.c: a corrupt page table
+      pattern("bad page table", "^[^ ]+:[0-9]+: bad (pgd|p4d|pud|pmd|pte) "),
       // mm/oom_kill.c __oom_kill_process: the OOM killer chose a victim
       pattern("OOM kill", "^(Out of memory|Memory cgroup out of memory): Killed process "),
       // lib/refcount.c refcount_warn_saturate; the WARNING line follows

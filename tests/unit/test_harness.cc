@@ -198,6 +198,22 @@ TEST(DaxTrace, TalliesNopageAndFallback) {
   EXPECT_EQ(tally.nopage, 1u);
   EXPECT_EQ(tally.fallback, 1u);
   ASSERT_EQ(tally.fallback_lines.size(), 1u);
+  EXPECT_EQ(tally.needdsync, 0u);
+}
+
+TEST(DaxTrace, CountsMapSyncFaultsThatNeededAMetadataSync) {
+  const std::string trace =
+      "  t-9 [001] ..... 5.0: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
+      "address 0x7f0000200000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x200 max_pgoff "
+      "0x3fff MAJOR|NEEDDSYNC\n"
+      "  t-9 [001] ..... 5.1: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
+      "address 0x7f0000400000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x400 max_pgoff "
+      "0x3fff NOPAGE\n";
+  auto tally = workloads::DaxTrace::tally(trace, "dax_pmd_fault_done");
+  EXPECT_EQ(tally.events, 2u);
+  EXPECT_EQ(tally.needdsync, 1u);
+  EXPECT_EQ(tally.nopage, 1u);
+  EXPECT_EQ(tally.fallback, 0u);
 }
 
 }  // namespace

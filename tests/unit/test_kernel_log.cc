@@ -232,6 +232,10 @@ INSTANTIATE_TEST_SUITE_P(
         Example{"RCU stall", "rcu: INFO: rcu_preempt detected expedited "
                              "stalls on CPUs/tasks: {"},
         Example{"RCU stall", "INFO: rcu_tasks detected stalls on tasks:"},
+        Example{"bad page table",
+                "mm/pgtable-generic.c:39: bad pmd ffff8808daa49b88(84000001006000a5)"},
+        Example{"bad page table",
+                "./arch/x86/include/asm/pgtable.h:1066: bad pud 00000000a1b2c3d4(0000000102a00067)"},
         Example{"OOM kill",
                 "Out of memory: Killed process 812 (daxtorture) total-vm:2103412kB, "
                 "anon-rss:1893120kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:3728kB "

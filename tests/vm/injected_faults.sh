@@ -34,6 +34,16 @@ expect_status "$out-huge.ktap" pmd_fault_devdax/devdax/write FAIL
 expect_status "$out-huge.ktap" pud_fault_devdax/devdax/read FAIL
 grep -q 'page faults, expected 1 (one per 1 GiB)' "$out-huge.ktap" || fail "no PUD fault-count evidence"
 
+# MAP_SYNC must sync metadata in the fault (NEEDDSYNC); a private PMD/PTE
+# race must notice a thread reading a word nobody stored.
+run sync -t pmd_map_sync_write/xfs/fallocated --inject no_map_sync \
+    -t pmd_private_cow_race/ext4/default --inject foreign_write
+expect_status "$out-sync.ktap" pmd_map_sync_write/xfs/fallocated FAIL
+grep -q 'the tracepoint saw 0 (of 16 PMD faults): MAP_SYNC was not honoured' "$out-sync.ktap" ||
+  fail "no NEEDDSYNC evidence"
+expect_status "$out-sync.ktap" pmd_private_cow_race/ext4/default FAIL
+grep -q 'thread 0 read 0xbadc0ffee0ddf00d at offset 0' "$out-sync.ktap" || fail "no wrong-word evidence"
+
 # The kernel verdict: instances whose own checks pass while the kernel
 # itself reports a hung task (a hang: TIMEOUT), or gets the WARN taint
 # (FAIL), fail.

@@ -19,7 +19,14 @@ std::string tracefs_root() {
 }
 }  // namespace
 
-DaxTrace::DaxTrace(const std::string& event) : event_(event) {
+DaxTrace::DaxTrace(const std::string& event)
+    // Only this process's faults: the runner and fixtures fault too.
+    : DaxTrace(event, "common_pid == " + std::to_string(getpid())) {}
+
+DaxTrace::DaxTrace(const std::string& event, unsigned long inode)
+    : DaxTrace(event, "ino == " + std::to_string(inode)) {}
+
+DaxTrace::DaxTrace(const std::string& event, const std::string& filter) : event_(event) {
   std::string root = tracefs_root();
   instance_dir_ = root + "/instances/daxtorture-" + std::to_string(getpid());
   if (mkdir(instance_dir_.c_str(), 0755) != 0 && errno != EEXIST)
@@ -29,8 +36,7 @@ DaxTrace::DaxTrace(const std::string& event) : event_(event) {
     rmdir(instance_dir_.c_str());
     throw SetupError("the kernel has no fs_dax:" + event + " tracepoint (" + event_dir + ")");
   }
-  // Only this process's faults: the runner and fixtures fault too.
-  write_text_file(event_dir + "/filter", "common_pid == " + std::to_string(getpid()));
+  write_text_file(event_dir + "/filter", filter);
   write_text_file(event_dir + "/enable", "1");
   write_text_file(instance_dir_ + "/trace", "");
 }
@@ -61,6 +67,7 @@ DaxTraceTally DaxTrace::tally(const std::string& trace_text, const std::string& 
     ++tally.events;
     // The result is printed last, as VM_FAULT flag names joined by '|'.
     std::string result = line.substr(line.find_last_of(' ') + 1);
+    if (result.find("NEEDDSYNC") != std::string::npos) ++tally.needdsync;
     if (result.find("FALLBACK") != std::string::npos) {
       ++tally.fallback;
       if (tally.fallback_lines.size() < 3)

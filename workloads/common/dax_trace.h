@@ -14,6 +14,8 @@ struct DaxTraceTally {
   size_t events = 0;
   size_t nopage = 0;
   size_t fallback = 0;
+  size_t needdsync = 0;   // MAP_SYNC: metadata had to be synced before the
+                          // PFN could be mapped writable
   std::vector<std::string> fallback_lines;   // the first few, as evidence
 };
 
@@ -22,6 +24,9 @@ class DaxTrace {
   // event: "dax_pmd_fault_done", "dax_pmd_load_hole", ... (system fs_dax).
   // Throws SetupError when tracefs or the event is missing.
   explicit DaxTrace(const std::string& event);
+  // Faults on one file (by inode number) from every thread and process,
+  // for workloads whose faults come from threads of their own.
+  DaxTrace(const std::string& event, unsigned long inode);
   ~DaxTrace();
   DaxTrace(const DaxTrace&) = delete;
   DaxTrace& operator=(const DaxTrace&) = delete;
@@ -34,6 +39,8 @@ class DaxTrace {
   static DaxTraceTally tally(const std::string& trace_text, const std::string& event);
 
  private:
+  DaxTrace(const std::string& event, const std::string& filter);
+
   std::string instance_dir_;
   std::string event_;
 };

@@ -2,6 +2,7 @@
 
 #include <setjmp.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -127,6 +128,16 @@ std::string size_text(uint64_t bytes) {
   if (bytes >= (1ull << 20) && bytes % (1ull << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
   if (bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
   return std::to_string(bytes) + " bytes";
+}
+
+std::optional<uint64_t> first_bad_page_in_file(int fd, uint64_t length, uint64_t seed) {
+  for (uint64_t off = 0; off < length; off += kPageSize) {
+    uint64_t word = 0;
+    if (pread(fd, &word, sizeof word, static_cast<off_t>(off)) != sizeof word ||
+        word != pattern_word(seed, off))
+      return off;
+  }
+  return std::nullopt;
 }
 
 }  // namespace dt::workloads

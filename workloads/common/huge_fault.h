@@ -38,6 +38,11 @@ TouchResult touch_pages(uint8_t* map, uint64_t length, bool write, uint64_t seed
 std::optional<uint64_t> first_bad_page(const uint8_t* map, uint64_t length, uint64_t seed,
                                        uint64_t file_offset = 0, uint64_t stride = 4096);
 
+// The same check through read(2) of the file behind the mapping: the first
+// file offset in [0, length) whose page's first word is not
+// pattern_word(seed, offset), or nullopt. For data stored with touch_pages.
+std::optional<uint64_t> first_bad_page_in_file(int fd, uint64_t length, uint64_t seed);
+
 // The /proc/self/smaps block of the mapping that contains `address`, as
 // text ("" when there is none), and one "Name: N kB" field of it in bytes
 // (nullopt when the kernel does not show that field).

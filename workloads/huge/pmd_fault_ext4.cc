@@ -92,14 +92,9 @@ void scenario(Context& ctx) {
   munmap(map, length);
   if (write_faults) {
     // Each word written through the huge mapping reads back through read(2).
-    for (uint64_t off = 0; off < length; off += kPageSize) {
-      uint64_t word = 0;
-      DT_SYS(pread(fd, &word, sizeof word, static_cast<off_t>(off)));
-      if (word == pattern_word(kSeed, off)) continue;
-      DT_EXPECT(false) << "the word written through the mapping at file offset " << off
-                       << " reads back differently through read(2)";
-      break;
-    }
+    auto bad = first_bad_page_in_file(fd, length, kSeed);
+    DT_EXPECT(!bad) << "the word written through the mapping at file offset " << *bad
+                    << " reads back differently through read(2)";
   }
   close(fd);
 }
