@@ -55,9 +55,13 @@ mount -t tracefs tracefs /newroot/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs /newroot/sys/kernel/debug 2>/dev/null
 
 # The guest kernel's modules, where modprobe in the chroot looks for them.
-if [ -n "$modroot" ] && [ -d "/newroot$modroot/lib/modules/$kver" ]; then
+# Bound from the 9p mount itself, not through the overlay: the host may
+# rewrite modules.dep while a run goes on (depmod, a rebuilt fault module),
+# and overlayfs then keeps serving the replaced files' stale dentries, so
+# every later modprobe failed with "Module ... not found".
+if [ -n "$modroot" ] && [ -d "/host$modroot/lib/modules/$kver" ]; then
   mkdir -p "/newroot/lib/modules/$kver"
-  mount -o bind "/newroot$modroot/lib/modules/$kver" "/newroot/lib/modules/$kver"
+  mount -o bind "/host$modroot/lib/modules/$kver" "/newroot/lib/modules/$kver"
 else
   echo "daxtorture-init: no module tree for $kver under '$modroot'"
 fi
