@@ -17,8 +17,10 @@ tcg_thread = single
 
 # One emulated NVDIMM, backed by a sparse file. A label area makes its region
 # divisible into fsdax and devdax namespaces; the 1 GiB backing alignment lets
-# a devdax namespace be 1 GiB aligned.
-nvdimm_size = 6G
+# a devdax namespace be 1 GiB aligned. 8G: the 2 GiB fsdax namespace, a small
+# 2 MiB-aligned devdax one, and the 2 GiB 1 GiB-aligned devdax namespace of
+# pud_split_devdax, which needs 3 GiB of contiguous room for its alignment.
+nvdimm_size = 8G
 nvdimm_label_size = 128K
 nvdimm_align = 1G
 

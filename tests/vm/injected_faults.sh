@@ -44,6 +44,35 @@ grep -q 'the tracepoint saw 0 (of 16 PMD faults): MAP_SYNC was not honoured' "$o
 expect_status "$out-sync.ktap" pmd_private_cow_race/ext4/default FAIL
 grep -q 'thread 0 read 0xbadc0ffee0ddf00d at offset 0' "$out-sync.ktap" || fail "no wrong-word evidence"
 
+# Splits, stale mappings and fork of huge mappings.
+run split -t pmd_split/xfs/munmap --inject split_skipped \
+    -t pmd_hole_then_write/ext4/shared --inject write_other_file \
+    -t pmd_fork/xfs/shared --inject swap_sharing \
+    -t devdax_split/devdax/mprotect -t pud_split_devdax/devdax/munmap --inject aligned_split
+for instance in pmd_split/xfs/munmap pmd_hole_then_write/ext4/shared pmd_fork/xfs/shared \
+    devdax_split/devdax/mprotect pud_split_devdax/devdax/munmap; do
+  expect_status "$out-split.ktap" $instance FAIL
+done
+grep -q 'still reads (no signal)' "$out-split.ktap" || fail "no split evidence"
+grep -q 'mapping reads stale data' "$out-split.ktap" || fail "no stale-mapping evidence"
+grep -q 'does not read the child.s write' "$out-split.ktap" || fail "no fork evidence"
+grep -q 'munmap of 1 GiB at offset 0 .* was accepted; expected EINVAL' "$out-split.ktap" ||
+  fail "no PUD split evidence"
+
+# The pinned-DMA matrix: each of its four checks fails under its fault.
+run matrix1 -t pin_matrix_sample/xfs/dio_read.punch_hole.mapped.pmd \
+    --inject change_unpinned --inject kernel_taint
+expect_status "$out-matrix1.ktap" pin_matrix_sample/xfs/dio_read.punch_hole.mapped.pmd FAIL
+grep -q 'the layout change did not wait for the pinned pages' "$out-matrix1.ktap" || fail "no wait evidence (check 1)"
+grep -q '# kernel: taint: kernel taint newly set: \[W\]' "$out-matrix1.ktap" || fail "no kernel evidence (check 4)"
+run matrix2 -t pin_matrix_sample/ext4/dio_read.punch_hole.mapped.pmd \
+    --inject dma_into_fill_file --inject change_skipped
+expect_status "$out-matrix2.ktap" pin_matrix_sample/ext4/dio_read.punch_hole.mapped.pmd FAIL
+grep -q 'written into free space after punch_hole returned, was overwritten: bytes' "$out-matrix2.ktap" ||
+  fail "no late-DMA evidence (check 2)"
+grep -q "F's data after punch_hole is not what the operation says" "$out-matrix2.ktap" ||
+  fail "no data evidence (check 3)"
+
 # The kernel verdict: instances whose own checks pass while the kernel
 # itself reports a hung task (a hang: TIMEOUT), or gets the WARN taint
 # (FAIL), fail.

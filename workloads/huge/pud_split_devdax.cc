@@ -1,0 +1,32 @@
+// The PUD form of devdax_split: a 1 GiB-aligned device-dax mapping (served
+// with 1 GiB pages, see pud_fault_devdax) refuses munmap or mprotect of
+// 4 KiB inside a 1 GiB page with EINVAL and stays whole, and honours the
+// same call over a whole 1 GiB page, touching no other.
+#include "core/context.h"
+#include "workloads/common/dax_file.h"
+#include "workloads/common/devdax_split.h"
+
+namespace dt::workloads {
+namespace {
+
+const WorkloadSpec spec = {
+    .name = "pud_split_devdax",
+    .group = "huge",
+    .summary = "1 GiB devdax refuses munmap/mprotect inside a page, honours them on its boundary",
+    .needs = {.mode = NamespaceMode::devdax,
+              .filesystems = {},
+              .min_namespace_bytes = 2 * kPudSize,
+              .devdax_align = kPudSize,
+              .kconfig = {"CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD"}},
+    .fixes = {{"9702cffdbf21", "device-dax: implement ->split() to catch invalid munmap attempts"}},
+    .timeout = std::chrono::seconds(90),
+    .variants = {"munmap", "mprotect"},
+    .injections = {"aligned_split"},  // see run_devdax_split
+};
+
+void scenario(Context& ctx) { run_devdax_split(ctx, ctx.variant(), kPudSize, 2); }
+
+DT_WORKLOAD(spec, scenario);
+
+}  // namespace
+}  // namespace dt::workloads
