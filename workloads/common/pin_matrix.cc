@@ -5,7 +5,6 @@
 #include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,6 +23,7 @@
 #include "core/text_file.h"
 #include "fixtures/slow_device.h"
 #include "workloads/common/dax_file.h"
+#include "workloads/common/free_space.h"
 #include "workloads/common/dax_trace.h"
 #include "workloads/common/extent_map.h"
 #include "workloads/common/layout_change.h"
@@ -341,25 +341,6 @@ FillFile write_fill_file(Context& ctx, int index) {
   return file;
 }
 
-// Leaves about kSpareBytes free, so that the blocks a change frees are the
-// ones the fill files get. fallocate allocates without writing.
-void take_free_space(Context& ctx) {
-  struct statvfs fs {};
-  DT_SYS(statvfs(ctx.env().test_dir.c_str(), &fs));
-  uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
-  if (free_bytes <= kSpareBytes + kPmdSize) return;
-  uint64_t ballast = (free_bytes - kSpareBytes) & ~(kPmdSize - 1);
-  int fd = DT_SYS(open(ctx.path("ballast").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-  while (ballast > kPmdSize && fallocate(fd, 0, 0, static_cast<off_t>(ballast)) != 0) {
-    if (errno != ENOSPC) report_broken_call(__FILE__, __LINE__, "fallocate(ballast)", errno);
-    ballast -= 4 * kPmdSize;
-  }
-  close(fd);
-  DT_SYS(statvfs(ctx.env().test_dir.c_str(), &fs));
-  ctx.metric("free_space_after_ballast",
-             static_cast<double>(static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize) / (1 << 20), "MiB");
-}
-
 uint64_t bytes_freed_by(const std::string& change) {
   if (change == "truncate") return kFileSize - kChangeOffset;
   if (change == "unlink" || change == "rename_over") return kFileSize;
@@ -483,7 +464,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     for (uint64_t off = 0; off < kFillFileSize; off += kPageSize)
       (void)*(volatile uint8_t*)(early_fill_map + off);
   }
-  take_free_space(ctx);
+  leave_free_space(ctx, kSpareBytes);
 
   // 4k: a mapping whose address is 4 KiB off the file's 2 MiB alignment
   // cannot take PMD faults; pmd: aligned, on 2 MiB-aligned extents.
