@@ -36,6 +36,9 @@ const std::vector<std::string> kChanges = {"truncate",       "punch_hole",   "ze
                                            "rename_over"};
 const std::vector<std::string> kMappings = {"mapped", "unmapped", "child_only", "closed"};
 const std::vector<std::string> kPages = {"4k", "pmd"};
+// Not enumerated in the matrix: a PMD mapping of which only one 4 KiB
+// subpage is pinned (workloads/huge/pmd_subpage_pinned.cc).
+constexpr const char* kPmdSubpage = "pmd_subpage";
 
 // F is 8 PMDs; the change covers the third PMD, the pin the first half of it.
 constexpr uint64_t kFileSize = 8 * kPmdSize;
@@ -76,7 +79,7 @@ bool one_of(const std::string& value, const std::vector<std::string>& allowed) {
 Cell parse_cell(const std::string& text) {
   auto parts = split(text, '.');
   if (parts.size() != 3 || !one_of(parts[0], kChanges) || !one_of(parts[1], kMappings) ||
-      !one_of(parts[2], kPages))
+      !(one_of(parts[2], kPages) || parts[2] == kPmdSubpage))
     throw SetupError("'" + text + "' is not a pin matrix cell (CHANGE.MAPPING.PAGE)");
   return {parts[0], parts[1], parts[2]};
 }
@@ -351,10 +354,10 @@ uint64_t bytes_freed_by(const std::string& change) {
 // F's expected content after the pin's I/O and then the change (the change
 // must wait for the I/O, so it applies to the I/O's result).
 std::vector<uint8_t> expected_content(PinSource source, const std::string& change,
-                                      bool pin_in_f) {
+                                      bool pin_in_f, uint64_t pin_length) {
   std::vector<uint8_t> model(kFileSize);
   fast_fill(model.data(), model.size(), kFileSeed, 0);
-  if (is_read(source) && pin_in_f) fast_fill(model.data() + kPinOffset, kPinLength, kDeviceSeed, 0);
+  if (is_read(source) && pin_in_f) fast_fill(model.data() + kPinOffset, pin_length, kDeviceSeed, 0);
   if (change == "truncate") {
     model.resize(kChangeOffset);
   } else if (change == "punch_hole" || change == "zero_range") {
@@ -435,7 +438,8 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
   const bool change_unpinned = ctx.injected("change_unpinned");
   const bool dma_into_fill = ctx.injected("dma_into_fill_file");
   const bool change_skipped = ctx.injected("change_skipped");
-  const bool pmd = cell.page == "pmd";
+  const bool pmd = cell.page == "pmd" || cell.page == kPmdSubpage;
+  const uint64_t pin_length = cell.page == kPmdSubpage ? kPageSize : kPinLength;
   const std::string f_path = ctx.path("F");
   const std::string twin_path = ctx.path("F-twin");
   const std::string replacement_path = ctx.path("R");
@@ -510,7 +514,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
 
   Pin pin(source, env);
   uint8_t* buffer = dma_into_fill ? early_fill_map : map + kPinOffset;
-  bool live = pin.start(buffer, kPinLength);
+  bool live = pin.start(buffer, pin_length);
   if (!live) {
     pin.finish();
     release_child();
@@ -611,7 +615,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
   // Check 1: the change waited for the pin, and was woken when it dropped.
   double released = pin.released_at;
   double in_flight_after_start = released - outcome.started;
-  ctx.note("pin: " + source_name(source) + " of " + std::to_string(kPinLength) + " bytes; live: " +
+  ctx.note("pin: " + source_name(source) + " of " + std::to_string(pin_length) + " bytes; live: " +
            pin.evidence());
   ctx.metric("change_wait", (outcome.finished - outcome.started) * 1e3, "ms");
   ctx.metric("pin_dropped_after_change_start", in_flight_after_start * 1e3, "ms");
@@ -632,9 +636,9 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
 
   // The I/O itself.
   if (source != PinSource::vmsplice) {
-    DT_EXPECT(pin.result() == static_cast<ssize_t>(kPinLength))
+    DT_EXPECT(pin.result() == static_cast<ssize_t>(pin_length))
         << source_name(source) << " returned " << pin.result() << " ("
-        << errno_name(pin.error()) << "), expected " << kPinLength;
+        << errno_name(pin.error()) << "), expected " << pin_length;
   }
 
   // Check 2: no freed block received the DMA, and none leaked through it.
@@ -655,10 +659,10 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     }
     close(check_fd);
   }
-  std::vector<uint8_t> source_data(kPinLength);
+  std::vector<uint8_t> source_data(pin_length);
   fast_fill(source_data.data(), source_data.size(), kFileSeed, kPinOffset);
   if (source == PinSource::dio_write || source == PinSource::uring_write) {
-    auto device = read_backing(0, kPinLength);
+    auto device = read_backing(0, pin_length);
     if (auto bad = compare(device.data(), source_data.data(), std::min(device.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the device received other data than F's pinned range: device "
                        << bad->describe() << " — " << recognise(device.data() + (bad->first), 0)
@@ -666,7 +670,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     }
   } else if (source == PinSource::vmsplice) {
     const auto& piped = pin.captured();
-    DT_EXPECT(piped.size() == kPinLength) << "the pipe delivered " << piped.size() << " bytes";
+    DT_EXPECT(piped.size() == pin_length) << "the pipe delivered " << piped.size() << " bytes";
     if (auto bad = compare(piped.data(), source_data.data(), std::min(piped.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the pipe delivered other data than F's pinned range: pipe "
                        << bad->describe() << " — " << recognise(piped.data() + bad->first, 0)
@@ -682,7 +686,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
       DT_EXPECT(exists != 0 && errno == ENOENT) << "F still has a name after unlink";
     } else {
       DT_ASSERT(exists == 0) << "F is gone after " << cell.change;
-      auto expected = expected_content(source, cell.change, !dma_into_fill);
+      auto expected = expected_content(source, cell.change, !dma_into_fill, pin_length);
       DT_EXPECT(static_cast<uint64_t>(info.st_size) == expected.size())
           << "F has " << info.st_size << " bytes after " << cell.change << ", expected "
           << expected.size();

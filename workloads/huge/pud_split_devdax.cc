@@ -18,7 +18,10 @@ const WorkloadSpec spec = {
               .min_namespace_bytes = 2 * kPudSize,
               .devdax_align = kPudSize,
               .kconfig = {"CONFIG_TRANSPARENT_HUGEPAGE", "CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD"}},
-    .fixes = {{"9702cffdbf21", "device-dax: implement ->split() to catch invalid munmap attempts"}},
+    .fixes = {{"9702cffdbf21", "device-dax: implement ->split() to catch invalid munmap attempts"},
+              // mprotect of a huge devdax PUD went through the PTE-table
+              // path: "bad pud" and a cleared entry (seen on Debian 6.1).
+              {"cb0f01beb166", "mm/mprotect: fix dax pud handlings"}},
     .timeout = std::chrono::seconds(90),
     .variants = {"munmap", "mprotect"},
     .injections = {"aligned_split"},  // see run_devdax_split
