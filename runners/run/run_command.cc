@@ -194,6 +194,8 @@ int run_main(Args& args) {
   run.info.environment["ownership"] = claim.owned ? claim.why : "no pmem region owned";
   if (kernel_config) run.info.environment["kernel_config"] = kernel_config->source;
   run.info.environment["mkfs.xfs"] = join_command(fixtures::DaxFilesystem::mkfs_command("xfs", "DEV"));
+  run.info.environment["mkfs.xfs-reflink"] =
+      join_command(fixtures::DaxFilesystem::mkfs_command("xfs-reflink", "DEV"));
   run.info.environment["mkfs.ext4"] = join_command(fixtures::DaxFilesystem::mkfs_command("ext4", "DEV"));
   run.info.environment["mount_options"] = "dax";
   if (!injections.empty()) {

@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <linux/falloc.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -36,6 +39,16 @@ const std::vector<std::string> kChanges = {"truncate",       "punch_hole",   "ze
                                            "rename_over"};
 const std::vector<std::string> kMappings = {"mapped", "unmapped", "child_only", "closed"};
 const std::vector<std::string> kPages = {"4k", "pmd"};
+// umount is a cell only with F closed: an open or mapped file keeps the
+// filesystem busy (EBUSY), which is right and proves nothing. After umount
+// returns, the filesystem is mounted again and F truncated: blocks that
+// the pin still covers are then free for the fill files, the shape
+// 0e2f80afcfa6 ("ensure all pages are idle prior to filesystem unmount")
+// describes.
+constexpr const char* kUmount = "umount";
+// FICLONERANGE of another file over F's changed range: F's old blocks there
+// are freed (xfs-reflink only; the pin_reflink workload).
+constexpr const char* kCloneOver = "clone_over";
 // Not enumerated in the matrix: a PMD mapping of which only one 4 KiB
 // subpage is pinned (workloads/huge/pmd_subpage_pinned.cc).
 constexpr const char* kPmdSubpage = "pmd_subpage";
@@ -78,9 +91,13 @@ bool one_of(const std::string& value, const std::vector<std::string>& allowed) {
 
 Cell parse_cell(const std::string& text) {
   auto parts = split(text, '.');
-  if (parts.size() != 3 || !one_of(parts[0], kChanges) || !one_of(parts[1], kMappings) ||
-      !(one_of(parts[2], kPages) || parts[2] == kPmdSubpage))
+  if (parts.size() != 3 ||
+      !(one_of(parts[0], kChanges) || parts[0] == kUmount || parts[0] == kCloneOver) ||
+      !one_of(parts[1], kMappings) || !(one_of(parts[2], kPages) || parts[2] == kPmdSubpage))
     throw SetupError("'" + text + "' is not a pin matrix cell (CHANGE.MAPPING.PAGE)");
+  if (parts[0] == kUmount && parts[1] != "closed")
+    throw SetupError("'" + text + "': umount is a cell only with F closed (umount.closed.PAGE); "
+                     "an open or mapped file keeps the filesystem busy");
   return {parts[0], parts[1], parts[2]};
 }
 
@@ -345,7 +362,7 @@ FillFile write_fill_file(Context& ctx, int index) {
 }
 
 uint64_t bytes_freed_by(const std::string& change) {
-  if (change == "truncate") return kFileSize - kChangeOffset;
+  if (change == "truncate" || change == kUmount) return kFileSize - kChangeOffset;
   if (change == "unlink" || change == "rename_over") return kFileSize;
   if (change == "insert_range") return 0;
   return kChangeLength;
@@ -358,7 +375,7 @@ std::vector<uint8_t> expected_content(PinSource source, const std::string& chang
   std::vector<uint8_t> model(kFileSize);
   fast_fill(model.data(), model.size(), kFileSeed, 0);
   if (is_read(source) && pin_in_f) fast_fill(model.data() + kPinOffset, pin_length, kDeviceSeed, 0);
-  if (change == "truncate") {
+  if (change == "truncate" || change == kUmount) {
     model.resize(kChangeOffset);
   } else if (change == "punch_hole" || change == "zero_range") {
     std::fill(model.begin() + kChangeOffset, model.begin() + kChangeOffset + kChangeLength, 0);
@@ -369,6 +386,8 @@ std::vector<uint8_t> expected_content(PinSource source, const std::string& chang
   } else if (change == "rename_over") {
     model.resize(kReplacementSize);
     fast_fill(model.data(), model.size(), kReplacementSeed, 0);
+  } else if (change == kCloneOver) {
+    fast_fill(model.data() + kChangeOffset, kChangeLength, kReplacementSeed, 0);
   }
   return model;
 }
@@ -381,6 +400,48 @@ uint64_t physical_of(int fd, uint64_t logical) {
   return UINT64_MAX;
 }
 
+// FICLONERANGE of the whole of `source_path` over F's changed range.
+int clone_range_over(const std::string& source_path, int target) {
+  int source = open(source_path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (source < 0) return -1;
+  file_clone_range range{.src_fd = source,
+                         .src_offset = 0,
+                         .src_length = kChangeLength,
+                         .dest_offset = kChangeOffset};
+  int rc = ioctl(target, FICLONERANGE, &range);
+  int saved = errno;
+  close(source);
+  errno = saved;
+  return rc;
+}
+
+// The umount cell's change: unmounts the DAX filesystem. `unpinned_twin`
+// unmounts a scratch tmpfs instead, which holds no pinned page: what a
+// kernel that skipped the wait would do.
+int unmount_filesystem(const InstanceEnvironment& env, bool unpinned_twin) {
+  if (!unpinned_twin) {
+    // The workload's working directory is the test directory (workload_child.cc).
+    if (chdir("/") != 0) return -1;
+    return umount2(env.mount_point.c_str(), 0);
+  }
+  const std::string scratch = "/run/daxtorture/twin-mount";
+  make_directories(scratch);
+  if (mount("tmpfs", scratch.c_str(), "tmpfs", 0, "size=1m") != 0) return -1;
+  return umount2(scratch.c_str(), 0);
+}
+
+// After umount: mounts the filesystem again and truncates F through its new
+// inode, which never had the pinned pages mapped, so nothing makes the
+// truncate wait; the blocks the pin may still cover become free.
+void remount_and_truncate(Context& ctx, const std::string& f_path) {
+  const auto& env = ctx.env();
+  if (mount(env.pmem_device.c_str(), env.mount_point.c_str(), ctx.fs().c_str(), 0, "dax") != 0)
+    throw SetupError("mount -o dax " + env.pmem_device + " " + env.mount_point +
+                     " after umount failed: " + errno_name(errno));
+  DT_SYS(chdir(env.test_dir.c_str()));
+  DT_SYS(truncate(f_path.c_str(), static_cast<off_t>(kChangeOffset)));
+}
+
 }  // namespace
 
 std::vector<std::string> pin_matrix_cells() {
@@ -388,7 +449,17 @@ std::vector<std::string> pin_matrix_cells() {
   for (const auto& change : kChanges)
     for (const auto& mapping : kMappings)
       for (const auto& page : kPages) cells.push_back(change + "." + mapping + "." + page);
+  for (const auto& page : kPages) cells.push_back(std::string(kUmount) + ".closed." + page);
   return cells;
+}
+
+std::vector<std::string> pin_matrix_reflink_variants() {
+  std::vector<std::string> variants;
+  for (const auto& source : {"dio_read", "dio_write", "uring_read", "uring_write", "vmsplice"})
+    for (const auto& mapping : kMappings)
+      for (const auto& page : kPages)
+        variants.push_back(std::string(source) + "." + kCloneOver + "." + mapping + "." + page);
+  return variants;
 }
 
 std::vector<std::string> pin_matrix_variants(const std::string& prefix) {
@@ -455,6 +526,8 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
   int twin_fd = change_unpinned ? create_pattern_file(twin_path, kFileSize, kFileSeed) : -1;
   if (cell.change == "rename_over") close(create_pattern_file(replacement_path, kReplacementSize,
                                                               kReplacementSeed));
+  if (cell.change == kCloneOver)
+    close(create_pattern_file(replacement_path, kChangeLength, kReplacementSeed));
   std::vector<FillFile> fills;
   int early_fill_fd = -1;
   uint8_t* early_fill_map = nullptr;
@@ -529,6 +602,11 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     mapped = false;
   }
   if (cell.mapping == "closed") close(fd), fd = -1;
+  if (cell.change == kUmount && early_fill_map) {
+    // The injected pin lies in fill-0: it must not keep the filesystem busy.
+    munmap(early_fill_map, kFillFileSize), early_fill_map = nullptr;
+    close(early_fill_fd), early_fill_fd = -1;
+  }
 
   auto drop_references = [&] {
     if (mapped) munmap(map, kFileSize), mapped = false;
@@ -541,6 +619,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
       while (pin.released_at == 0) usleep(1000);
       return 0;
     }
+    if (cell.change == kUmount) return unmount_filesystem(env, change_unpinned);
     const std::string& path = change_unpinned ? twin_path : f_path;
     if (cell.change == "unlink" || cell.change == "rename_over") {
       if (!name_dropped) {
@@ -569,6 +648,8 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     int rc;
     if (cell.change == "truncate")
       rc = ftruncate(target, static_cast<off_t>(kChangeOffset));
+    else if (cell.change == kCloneOver)
+      rc = clone_range_over(replacement_path, target);
     else
       rc = fallocate(target,
                      cell.change == "punch_hole"       ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
@@ -582,6 +663,8 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     return rc;
   };
   LayoutChangeOutcome outcome = run_layout_change(change, pin.released_at);
+  if (outcome.result == 0 && cell.change == kUmount && !change_unpinned)
+    remount_and_truncate(ctx, f_path);
   if (outcome.result == 0) {
     // Commit the change, so that freed blocks are allocatable at once (ext4
     // keeps them until the journal commits, xfs until the busy extent clears).

@@ -29,8 +29,14 @@ namespace dt::workloads {
 
 enum class PinSource { dio_read, dio_write, uring_read, uring_write, vmsplice };
 
-// Every "CHANGE.MAPPING.PAGE" cell, in a stable order.
+// Every "CHANGE.MAPPING.PAGE" cell, in a stable order: each change in each
+// mapping state and page size, and umount with F closed (the only state in
+// which the filesystem is not busy).
 std::vector<std::string> pin_matrix_cells();
+
+// "SOURCE.clone_over.MAPPING.PAGE" for every source, mapping and page size:
+// the reflink-only change, for xfs made with reflink=1.
+std::vector<std::string> pin_matrix_reflink_variants();
 
 // `prefix + "." + cell` for every cell.
 std::vector<std::string> pin_matrix_variants(const std::string& prefix);

@@ -22,6 +22,9 @@ const WorkloadSpec spec = {
             "vmsplice.truncate.unmapped.4k",
             // the last name goes while pinned: eviction must wait (0e2f80afcfa6)
             "uring_write.unlink.closed.4k",
+            // umount while pinned, then the blocks freed after a remount
+            // (0e2f80afcfa6): umount must wait
+            "dio_read.umount.closed.4k",
         },
     .injections = pin_matrix_injections(),
 };
