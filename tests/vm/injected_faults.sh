@@ -48,9 +48,12 @@ grep -q 'thread 0 read 0xbadc0ffee0ddf00d at offset 0' "$out-sync.ktap" || fail 
 run split -t pmd_split/xfs/munmap --inject split_skipped \
     -t pmd_hole_then_write/ext4/shared --inject write_other_file \
     -t pmd_fork/xfs/shared --inject swap_sharing \
-    -t devdax_split/devdax/mprotect -t pud_split_devdax/devdax/munmap --inject aligned_split
+    -t devdax_split/devdax/mprotect -t pud_split_devdax/devdax/munmap --inject aligned_split \
+    -t devdax_split/devdax/mremap -t devdax_split/devdax/dontneed --inject dontneed_loses_data \
+    -t devdax_split/devdax/fork --inject child_copy -t devdax_split/devdax/private --inject private_accepted
 for instance in pmd_split/xfs/munmap pmd_hole_then_write/ext4/shared pmd_fork/xfs/shared \
-    devdax_split/devdax/mprotect pud_split_devdax/devdax/munmap; do
+    devdax_split/devdax/mprotect pud_split_devdax/devdax/munmap devdax_split/devdax/mremap \
+    devdax_split/devdax/dontneed devdax_split/devdax/fork devdax_split/devdax/private; do
   expect_status "$out-split.ktap" $instance FAIL
 done
 grep -q 'still reads (no signal)' "$out-split.ktap" || fail "no split evidence"
@@ -58,6 +61,14 @@ grep -q 'mapping reads stale data' "$out-split.ktap" || fail "no stale-mapping e
 grep -q 'does not read the child.s write' "$out-split.ktap" || fail "no fork evidence"
 grep -q 'munmap of 1 GiB at offset 0 .* was accepted; expected EINVAL' "$out-split.ktap" ||
   fail "no PUD split evidence"
+grep -q 'mremap of 2 MiB at offset 2097152 .* was accepted; expected EINVAL' "$out-split.ktap" ||
+  fail "no devdax mremap evidence"
+grep -q 'after MADV_DONTNEED of 4 KiB: the 2 MiB page at device offset 2097152 reads other data' \
+  "$out-split.ktap" || fail "no DONTNEED evidence"
+grep -q 'the parent, after the child wrote its inherited mapping' "$out-split.ktap" ||
+  fail "no devdax fork evidence"
+grep -q 'MAP_PRIVATE of a devdax device was accepted; expected EINVAL' "$out-split.ktap" ||
+  fail "no MAP_PRIVATE evidence"
 
 # The pinned-DMA matrix: each of its four checks fails under its fault.
 run matrix1 -t pin_matrix_sample/xfs/dio_read.punch_hole.mapped.pmd \
