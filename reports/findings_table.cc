@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace dt::reports {
 
@@ -47,6 +48,17 @@ std::string first_evidence(const InstanceResult& instance) {
   return "";
 }
 
+std::string all_evidence(const InstanceResult& instance) {
+  std::vector<std::string> pieces;
+  for (const auto& failure : instance.failures) pieces.push_back(one_line(failure.message, 320));
+  if (pieces.empty() && !instance.reason.empty()) pieces.push_back(one_line(instance.reason, 320));
+  for (const auto& finding : instance.kernel_findings)
+    if (finding.kind != "taint") pieces.push_back(one_line(finding.kind + ": " + finding.line, 200));
+  std::string joined;
+  for (const auto& piece : pieces) joined += (joined.empty() ? "" : "<br>") + piece;
+  return joined;
+}
+
 void write_markdown_table(std::ostream& out, const RunResult& run) {
   out << "| instance | verdict | wait ms | release→return ms | evidence |\n"
       << "|---|---|---|---|---|\n";
@@ -55,7 +67,7 @@ void write_markdown_table(std::ostream& out, const RunResult& run) {
     out << "| " << instance.name << " | " << status_name(instance.status) << " | "
         << metric_ms(instance, "change_wait") << " | "
         << metric_ms(instance, "release_to_change_return") << " | "
-        << escape_cell(failed || instance.status == Status::skip ? first_evidence(instance) : "")
+        << escape_cell(failed || instance.status == Status::skip ? all_evidence(instance) : "")
         << " |\n";
   }
 }

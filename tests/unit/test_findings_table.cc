@@ -20,7 +20,10 @@ RunResult sample_run() {
   InstanceResult failed;
   failed.name = "pin_dio_read/xfs/truncate.unmapped.4k";
   failed.status = Status::fail;
-  failed.failures = {{"pin_matrix.cc", 646, "x", "returned 2655 ms early | before the pin dropped"}};
+  failed.failures = {{"pin_matrix.cc", 646, "x", "returned 2655 ms early | before the pin dropped"},
+                     {"pin_matrix.cc", 700, "y", "file fill-1 was overwritten"}};
+  failed.kernel_findings = {{"WARNING", "WARNING: CPU: 0 PID: 201 at fs/dax.c:390"},
+                            {"taint", "kernel taint newly set: [W]=WARN"}};
   InstanceResult crashed;
   crashed.name = "selftest_guest_oops/none/default";
   crashed.status = Status::crash;
@@ -37,7 +40,8 @@ TEST(FindingsTable, MarkdownRowsCarryVerdictWaitAndEvidence) {
             "|---|---|---|---|---|\n"
             "| pin_dio_read/xfs/truncate.mapped.4k | PASS | 2526 | 22 |  |\n"
             "| pin_dio_read/xfs/truncate.unmapped.4k | FAIL |  |  | returned 2655 ms early \\| "
-            "before the pin dropped |\n"
+            "before the pin dropped<br>file fill-1 was overwritten<br>WARNING: WARNING: CPU: 0 PID: "
+            "201 at fs/dax.c:390 |\n"
             "| selftest_guest_oops/none/default | CRASH |  |  | Oops: Oops: invalid opcode: 0000 [#1] |\n");
 }
 
