@@ -415,6 +415,20 @@ int clone_range_over(const std::string& source_path, int target) {
   return rc;
 }
 
+// The kernel_taint injection: sets a taint flag the runner counts as a
+// finding, as a WARN_ON in dax_disassociate_entry would. Only a newly set
+// flag is a finding, and an earlier instance of the boot may have set WARN
+// already: then BAD_PAGE is used.
+void inject_new_taint() {
+  constexpr uint64_t kWarn = 1ull << 9, kBadPage = 1ull << 5;
+  uint64_t tainted = std::stoull(read_text_file("/proc/sys/kernel/tainted").value_or("0"));
+  uint64_t flag = !(tainted & kWarn) ? kWarn : !(tainted & kBadPage) ? kBadPage : 0;
+  if (flag == 0)
+    throw SetupError("cannot inject kernel_taint: the kernel is tainted W and B already; "
+                     "run the injection in a fresh boot");
+  write_text_file("/proc/sys/kernel/tainted", std::to_string(flag));
+}
+
 // The umount cell's change: unmounts the DAX filesystem. `unpinned_twin`
 // unmounts a scratch tmpfs instead, which holds no pinned page: what a
 // kernel that skipped the wait would do.
@@ -614,12 +628,17 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     release_child();
   };
   bool name_dropped = false;
+  bool unmounted = false;
   auto change = [&]() -> int {
     if (change_skipped) {
       while (pin.released_at == 0) usleep(1000);
       return 0;
     }
-    if (cell.change == kUmount) return unmount_filesystem(env, change_unpinned);
+    if (cell.change == kUmount) {
+      int rc = unmount_filesystem(env, change_unpinned);
+      unmounted = rc == 0 && !change_unpinned;
+      return rc;
+    }
     const std::string& path = change_unpinned ? twin_path : f_path;
     if (cell.change == "unlink" || cell.change == "rename_over") {
       if (!name_dropped) {
@@ -663,8 +682,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
     return rc;
   };
   LayoutChangeOutcome outcome = run_layout_change(change, pin.released_at);
-  if (outcome.result == 0 && cell.change == kUmount && !change_unpinned)
-    remount_and_truncate(ctx, f_path);
+  if (unmounted) remount_and_truncate(ctx, f_path);
   if (outcome.result == 0) {
     // Commit the change, so that freed blocks are allocatable at once (ext4
     // keeps them until the journal commits, xfs until the busy extent clears).
@@ -684,10 +702,7 @@ void run_pin_matrix_cell(Context& ctx, PinSource source, const std::string& cell
   }
   double fill_done = monotonic_seconds();
   pin.finish();
-  if (ctx.injected("kernel_taint")) {
-    constexpr uint64_t kWarn = 1ull << 9;
-    write_text_file("/proc/sys/kernel/tainted", std::to_string(kWarn));
-  }
+  if (ctx.injected("kernel_taint")) inject_new_taint();
   if (outcome.result != 0) {
     drop_references();
     if (outcome.error == EOPNOTSUPP && cell.change != "truncate")
