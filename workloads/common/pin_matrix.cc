@@ -24,6 +24,7 @@
 #include "core/context.h"
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "fixtures/dax_filesystem.h"
 #include "fixtures/slow_device.h"
 #include "workloads/common/dax_file.h"
 #include "workloads/common/free_space.h"
@@ -449,7 +450,8 @@ int unmount_filesystem(const InstanceEnvironment& env, bool unpinned_twin) {
 // truncate wait; the blocks the pin may still cover become free.
 void remount_and_truncate(Context& ctx, const std::string& f_path) {
   const auto& env = ctx.env();
-  if (mount(env.pmem_device.c_str(), env.mount_point.c_str(), ctx.fs().c_str(), 0, "dax") != 0)
+  const std::string type = fixtures::DaxFilesystem::kernel_type(ctx.fs());
+  if (mount(env.pmem_device.c_str(), env.mount_point.c_str(), type.c_str(), 0, "dax") != 0)
     throw SetupError("mount -o dax " + env.pmem_device + " " + env.mount_point +
                      " after umount failed: " + errno_name(errno));
   DT_SYS(chdir(env.test_dir.c_str()));
