@@ -2,8 +2,9 @@
 # The other half of the known failures: the pin matrix's sample cells, which
 # Debian's 6.1 and 6.12 fail (vm-configs/expectations), and two reflink
 # cells pass on a kernel that has the fixes they guard: trixie-backports'
-# 6.18 with the v6.15 fs/dax rework (alias 'fixed', made by tools/setup). Judged without expectations: every instance must
-# PASS, so a check that fails whatever the kernel does shows up here.
+# 6.18 with the v6.15 fs/dax rework (alias 'fixed', made by tools/setup).
+# Judged without expectations: every instance must PASS, so a check that
+# fails whatever the kernel does shows up here.
 . "$(dirname "$0")/lib.sh"
 out=$scratch/fixed
 rc=0
