@@ -404,6 +404,15 @@ AllowList AllowList::load(const std::string& path) {
   return parse(text.str(), path);
 }
 
+size_t overlong_regex_number(std::string_view re) {
+  size_t run = 0;
+  for (size_t i = 0; i < re.size(); ++i) {
+    run = (re[i] >= '0' && re[i] <= '9') ? run + 1 : 0;
+    if (run > 9) return i + 1 - run;
+  }
+  return std::string_view::npos;
+}
+
 AllowList AllowList::parse(std::string_view text, const std::string& origin) {
   AllowList list;
   size_t line_number = 0;
@@ -415,6 +424,11 @@ AllowList AllowList::parse(std::string_view text, const std::string& origin) {
     size_t end = line.size();
     while (end > start && is_blank(line[end - 1])) --end;
     std::string pattern(line.substr(start, end - start));
+    if (size_t at = overlong_regex_number(pattern); at != std::string_view::npos)
+      throw std::runtime_error(origin + ":" + std::to_string(line_number) + ":" +
+                               std::to_string(start + 1 + at) +
+                               ": invalid regex: a number of more than 9 digits; fix: "
+                               "use [0-9]+ or a shorter count");
     try {
       list.entries_.push_back({pattern, std::regex(pattern, std::regex::ECMAScript)});
     } catch (const std::regex_error& error) {

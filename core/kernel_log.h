@@ -74,4 +74,10 @@ class AllowList {
 std::vector<KernelFinding> findings(const std::vector<KmsgRecord>& records,
                                     const AllowList& allow);
 
+// Offset of a run of more than 9 decimal digits in a regex, or npos.
+// libstdc++'s std::regex compiler overflows a signed integer on such a
+// back-reference or repetition count (found by fuzz_config), so user
+// regexes with one are refused before they are compiled.
+size_t overlong_regex_number(std::string_view re);
+
 }  // namespace dt

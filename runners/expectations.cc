@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/kernel_log.h"
 #include "core/registry.h"
 #include "core/text_file.h"
 
@@ -47,6 +48,9 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
         throw UsageError(where(path, number, start) + "'kernel:' needs a regex over uname -r; fix: "
                          "e.g. kernel: ^6\\.1\\.0-[0-9]+-amd64$");
       std::string pattern = line.substr(value);
+      if (size_t at = overlong_regex_number(pattern); at != std::string_view::npos)
+        throw UsageError(where(path, number, value + at) + "bad kernel regex: a number of more "
+                         "than 9 digits; fix: use [0-9]+ or a shorter count");
       try {
         std::regex check(pattern);
       } catch (const std::regex_error& error) {
