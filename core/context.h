@@ -24,7 +24,12 @@ struct InstanceEnvironment {
   uint64_t slow_delay_ms = 0;   // how long each of its I/Os is held back
   uint64_t slow_size = 0;       // its size in bytes
   std::string artifacts_dir;    // the instance's folder, for extra evidence
+  bool after_power_cut = false; // power_cut workloads: this is the second boot
 };
+
+// The console line that asks the host to cut the guest's power now (kill
+// QEMU); the instance's name follows it.
+inline constexpr const char* kPowerCutRequest = "daxtorture: cut the power now for ";
 
 // The runner passes `--inject` faults to workload processes through this
 // environment variable, as a comma-separated list.
@@ -53,6 +58,15 @@ class Context {
   void note(const std::string& text) const;
   // Ends the instance as SKIP: a precondition found at run time is not met.
   [[noreturn]] void skip(const std::string& reason) const;
+
+  // power_cut workloads: false on the first boot, which ends in cut_power();
+  // true on the boot after it, on the same filesystem, not made anew.
+  bool after_power_cut() const { return env_.after_power_cut; }
+  // Asks the host to kill QEMU and never returns. Nothing is synced first:
+  // what the kernel has not made durable by now is lost, as in a power
+  // failure. The kernel log carries the request to the console, which the
+  // host watches.
+  [[noreturn]] void cut_power() const;
 
  private:
   const Instance& instance_;

@@ -66,6 +66,7 @@ std::string Instance::name() const {
 }
 
 std::vector<Instance> repeat_instances(const std::vector<Instance>& instances, int times) {
+  if (times <= 1) return instances;  // keeps a repetition chosen as "NAME#2"
   std::vector<Instance> repeated;
   for (const auto& instance : instances)
     for (int k = 1; k <= times; ++k) {
@@ -97,10 +98,23 @@ std::vector<Instance> select_instances(const std::vector<std::string>& patterns)
   // A bare workload name or prefix selects all its instances: "pmd_fault_xfs"
   // is read as "pmd_fault_xfs/*". Groups work the same way through "group:".
   std::vector<Instance> chosen;
-  for (const auto& pattern : patterns) {
+  for (const auto& whole_pattern : patterns) {
+    // "NAME#3": the third repetition of NAME (what a later boot of a
+    // --repeat run is given for the instances left).
+    std::string pattern = base_instance_name(whole_pattern);
+    int repetition = 1;
+    if (pattern.size() < whole_pattern.size()) {
+      std::string digits = whole_pattern.substr(pattern.size() + 1);
+      if (digits.empty() || digits.size() > 6 || digits.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(digits) < 1)
+        throw UsageError("'" + whole_pattern + "': a repetition suffix is '#' and a number from 1, "
+                         "as in NAME#2");
+      repetition = std::stoi(digits);
+    }
     bool matched = false;
-    for (const auto& instance : all) {
-      const std::string name = instance.name();
+    for (Instance instance : all) {
+      instance.repetition = repetition;
+      const std::string name = base_instance_name(instance.name());
       const auto& spec = instance.workload->spec;
       bool hit = fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
                  fnmatch((pattern + "/*").c_str(), name.c_str(), 0) == 0 ||
@@ -108,12 +122,12 @@ std::vector<Instance> select_instances(const std::vector<std::string>& patterns)
       if (!hit) continue;
       matched = true;
       bool already = std::any_of(chosen.begin(), chosen.end(), [&](const Instance& c) {
-        return c.name() == name;
+        return c.name() == instance.name();
       });
       if (!already) chosen.push_back(instance);
     }
     if (!matched)
-      throw UsageError("no workload instance matches '" + pattern +
+      throw UsageError("no workload instance matches '" + whole_pattern +
                        "'; run 'daxtorture list' to see the names");
   }
   return chosen;

@@ -47,6 +47,11 @@ struct WorkloadSpec {
   // its checks fails when the behaviour it guards breaks. Never set in a
   // nightly run; a run with injections says so in its results.
   std::vector<std::string> injections;
+  // The instance cuts the guest's power halfway (Context::cut_power): the
+  // host kills QEMU, boots again on the same NVDIMM backing file and runs
+  // the body a second time on the filesystem the first boot left, with
+  // Context::after_power_cut() true. Only under 'daxtorture vm'.
+  bool power_cut = false;
 };
 
 using WorkloadBody = void (*)(Context&);

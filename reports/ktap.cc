@@ -233,6 +233,12 @@ void KtapWriter::result(size_t number, const InstanceResult& instance) {
   ++counts_[static_cast<size_t>(instance.status)];
 }
 
+void KtapWriter::totals(const std::vector<InstanceResult>& instances) {
+  std::fill(std::begin(counts_), std::end(counts_), 0);
+  for (const auto& instance : instances) ++counts_[static_cast<size_t>(instance.status)];
+  finish();
+}
+
 void KtapWriter::finish() {
   auto count = [&](Status s) {
     return std::to_string(counts_[static_cast<size_t>(s)]);

@@ -57,6 +57,9 @@ class KtapWriter {
   // "# Totals: pass:N fail:N skip:N broken:N timeout:N crash:N" over the
   // results written so far, the closing line kselftest also prints.
   void finish();
+  // The same line over a whole run's results: a run that took several
+  // boots prints it once, for all of them.
+  void totals(const std::vector<InstanceResult>& instances);
 
  private:
   void line(std::string_view text);

@@ -4,6 +4,8 @@
 //   RUN/instances/NAME/output.txt    what the workload printed
 //   RUN/instances/NAME/dmesg.txt     its slice of the kernel log
 //   RUN/instances/NAME/stacks.txt    tasks and kernel stacks, on a timeout
+//   RUN/instances/NAME/console-before-power-cut.txt
+//                                    power_cut workloads: the console up to the cut
 // Every file is replaced atomically, so a crash leaves the previous version.
 #pragma once
 
@@ -17,6 +19,7 @@ namespace dt {
 std::string utc_timestamp();
 // Folder of an instance inside the run folder: "instances/workload~fs~variant".
 std::string instance_folder(const std::string& instance_name);
+inline constexpr const char* kConsoleBeforePowerCut = "console-before-power-cut.txt";
 // "20261122-014501-6.12.117+deb12-amd64" style, from time and uname -r.
 std::string default_run_id(const std::string& kernel_release = "");
 

@@ -5,18 +5,22 @@
 namespace dt {
 
 InstanceEnvironment InstanceFixture::prepare(const Instance& instance,
-                                             const std::string& artifacts_dir) {
+                                             const std::string& artifacts_dir,
+                                             bool after_power_cut) {
   const Needs& needs = instance.workload->spec.needs;
   InstanceEnvironment env;
   env.artifacts_dir = artifacts_dir;
+  env.after_power_cut = after_power_cut;
 
   if (needs.mode != NamespaceMode::none && !pool_)
     throw SkipRequest("needs a pmem namespace; this run owns none (pass --region with "
                       "--yes-destroy, or run it under 'daxtorture vm')");
   if (needs.mode == NamespaceMode::fsdax) {
     const auto& ns = pool_->fsdax(needs.min_namespace_bytes);
-    filesystem_ = std::make_unique<fixtures::DaxFilesystem>(instance.fs, ns.block_device,
-                                                            kMountPoint);
+    filesystem_ = std::make_unique<fixtures::DaxFilesystem>(
+        instance.fs, ns.block_device, kMountPoint,
+        after_power_cut ? fixtures::DaxFilesystem::Origin::existing
+                        : fixtures::DaxFilesystem::Origin::make);
     env.mount_point = filesystem_->mount_point();
     env.test_dir = filesystem_->test_dir();
     env.pmem_device = ns.block_device;

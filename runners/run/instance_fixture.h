@@ -21,8 +21,11 @@ class InstanceFixture {
   InstanceFixture(NamespacePool* pool, bool in_own_vm) : pool_(pool), in_own_vm_(in_own_vm) {}
   ~InstanceFixture();
 
-  // Throws SetupError (BROKEN) or SkipRequest (SKIP).
-  InstanceEnvironment prepare(const Instance& instance, const std::string& artifacts_dir);
+  // Throws SetupError (BROKEN) or SkipRequest (SKIP). after_power_cut: the
+  // second half of a power_cut instance, which mounts the filesystem the
+  // first half left instead of making a new one.
+  InstanceEnvironment prepare(const Instance& instance, const std::string& artifacts_dir,
+                              bool after_power_cut = false);
   // Takes down what prepare() made. Returns what could not be cleaned,
   // one problem per entry; an empty list means the state is clean.
   std::vector<std::string> release();

@@ -95,6 +95,9 @@ std::optional<std::string> InstanceRunner::unmet_need(const Instance& instance) 
       if (!settings_.kernel_config->satisfies(option))
         return "needs " + option + ", which " + settings_.kernel_config->source + " lacks";
   }
+  if (instance.workload->spec.power_cut && !settings_.in_own_vm)
+    return "cuts the power halfway, which only 'daxtorture vm' can do (it kills QEMU and boots "
+           "again on the same NVDIMM)";
   for (const auto& module : needs.modules) {
     std::string reason = load_module(module);
     if (!reason.empty()) return "needs module " + module + ": " + reason;
@@ -142,8 +145,9 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
 
   InstanceFixture fixture(settings_.pool, settings_.in_own_vm);
   std::optional<InstanceEnvironment> env;
+  const bool second_half = result.name == settings_.after_power_cut;
   try {
-    env = fixture.prepare(instance, artifacts_dir);
+    env = fixture.prepare(instance, artifacts_dir, second_half);
   } catch (const SkipRequest& skip) {
     result.status = Status::skip;
     result.reason = skip.what();
@@ -192,6 +196,15 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   write_text_file(artifacts_dir + "/dmesg.txt", format_records(records));
   result.taint_after = read_taint();
   result.kernel_findings = findings(records, *settings_.allow_list);
+  if (second_half) {
+    // The first half's kernel log died with that boot; the host kept its
+    // console. Judged here like the rest of the instance's log.
+    std::string before = read_text_file(artifacts_dir + "/" + kConsoleBeforePowerCut).value_or("");
+    for (auto& finding : findings(parse_kernel_log(before), *settings_.allow_list)) {
+      finding.line = "before the power cut: " + finding.line;
+      result.kernel_findings.push_back(finding);
+    }
+  }
   for (auto& finding : taint_findings(result.taint_before, result.taint_after))
     result.kernel_findings.push_back(finding);
   apply_kernel_verdict(result, kmsg.lost());

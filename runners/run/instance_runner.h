@@ -22,6 +22,9 @@ struct InstanceRunnerSettings {
   NamespacePool* pool = nullptr;             // nullptr: no pmem owned
   double timeout_scale = 1.0;                // stretches spec timeouts (TCG is slow)
   bool in_own_vm = false;                    // the machine is daxtorture's own VM
+  // This boot follows the power cut that instance asked for: its second
+  // half runs on the filesystem the cut left (see WorkloadSpec::power_cut).
+  std::string after_power_cut;
 };
 
 class InstanceRunner {

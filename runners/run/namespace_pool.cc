@@ -29,7 +29,19 @@ std::unique_ptr<fixtures::PmemRegionFixture> open_region(const std::string& regi
 }
 }  // namespace
 
-NamespacePool::NamespacePool(const std::string& region_name) : region_(open_region(region_name)) {
+NamespacePool::NamespacePool(const std::string& region_name, bool keep_fsdax)
+    : region_(open_region(region_name)) {
+  if (keep_fsdax) {
+    for (const auto& ns : region_->namespaces()) {
+      if (ns.mode == "fsdax" && !fsdax_) fsdax_ = std::make_unique<fixtures::NamespaceInfo>(ns);
+      else region_->destroy(ns);
+    }
+    if (!fsdax_)
+      throw SetupError("after the power cut the NVDIMM holds no fsdax namespace: the label area "
+                       "lost the one the previous boot made");
+    region_size_ = region_->size();
+    return;
+  }
   // A label-less NVDIMM offers a single raw namespace that cannot hold both
   // an fsdax and a devdax namespace; labels make the region divisible.
   if (!region_->labels_initialized()) region_->initialize_labels();

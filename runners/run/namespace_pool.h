@@ -17,7 +17,9 @@ class NamespacePool {
  public:
   // Takes over the region: initializes labels when needed and deletes every
   // namespace in it. Only call for a region the tool may reconfigure.
-  explicit NamespacePool(const std::string& region_name);
+  // keep_fsdax: the boot after a power cut, which keeps the fsdax namespace
+  // (and the filesystem on it) that the previous boot of this run made.
+  explicit NamespacePool(const std::string& region_name, bool keep_fsdax = false);
   ~NamespacePool();
 
   const fixtures::NamespaceInfo& fsdax(uint64_t min_size);

@@ -58,6 +58,8 @@ options:
                          declares (see 'daxtorture list'), to prove its checks
                          fail; repeatable. Never use in a nightly run.
   --vm-guest TOKEN       internal: set by 'daxtorture vm' inside its guest
+  --after-power-cut NAME internal: this boot follows the power cut instance
+                         NAME asked for; NAME runs first, on what the cut left
 
 exit status: 0 all instances passed or skipped, 1 any instance failed,
 2 usage or environment error.
@@ -80,6 +82,7 @@ struct RunOptions {
   std::string vm_token;
   std::vector<std::string> injections;
   int repeat = 1;
+  std::string after_power_cut;
 };
 
 RunOptions parse_options(Args& args) {
@@ -99,6 +102,7 @@ RunOptions parse_options(Args& args) {
     else if (*option == "--ktap-out") options.ktap_out = args.value(*option);
     else if (*option == "--machine") options.machine = args.value(*option);
     else if (*option == "--vm-guest") options.vm_token = args.value(*option);
+    else if (*option == "--after-power-cut") options.after_power_cut = args.value(*option);
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--timeout-scale") {
@@ -149,6 +153,11 @@ int run_main(Args& args) {
   RunOptions options = parse_options(args);
   std::vector<Instance> instances = repeat_instances(select_instances(options.patterns), options.repeat);
   std::string injections = validate_injections(options.injections, instances);
+  if (!options.after_power_cut.empty() &&
+      (options.vm_token.empty() || instances.empty() || instances[0].name() != options.after_power_cut ||
+       !instances[0].workload->spec.power_cut))
+    throw UsageError("--after-power-cut NAME is set by 'daxtorture vm' for the boot after a power "
+                     "cut: NAME must be a power-cut instance selected first, with --vm-guest");
 
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
@@ -232,7 +241,7 @@ int run_main(Args& args) {
     if (instance.workload->spec.needs.mode != NamespaceMode::none) needs_pmem = true;
   if (claim.owned && needs_pmem) {
     try {
-      pool = std::make_unique<NamespacePool>(claim.region);
+      pool = std::make_unique<NamespacePool>(claim.region, !options.after_power_cut.empty());
       run.info.environment["namespaces"] = pool->describe();
     } catch (const std::exception& error) {
       pool_error = std::string("pmem namespace set-up failed: ") + error.what();
@@ -247,6 +256,7 @@ int run_main(Args& args) {
   settings.pool = pool.get();
   settings.timeout_scale = options.timeout_scale;
   settings.in_own_vm = !options.vm_token.empty();
+  settings.after_power_cut = options.after_power_cut;
   InstanceRunner runner(settings);
   become_subreaper();
   // In the VM the OOM killer must pick a workload, never the runner that

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "core/command.h"
+#include "core/context.h"
 #include "core/errors.h"
 #include "runners/progress.h"
 
@@ -54,6 +55,8 @@ void forward_ktap_line(const std::string& line, const reports::KtapEvent& event,
   if (event.depth == 0 && limits.ktap_header_done &&
       (event.kind == Kind::version || event.kind == Kind::plan))
     return;
+  // One boot's totals are not the run's; the host prints those at the end.
+  if (event.depth == 0 && event.kind == Kind::diagnostic && event.text.rfind("Totals:", 0) == 0) return;
   if (event.depth == 0 && event.kind == Kind::result && limits.ktap_number_offset > 0) {
     size_t ok = line.find("ok ");
     size_t digits = ok == std::string::npos ? std::string::npos : ok + 3;
@@ -137,8 +140,11 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   auto seconds_since_start = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
   size_t done = 0;
 
+  std::string instance_console;  // since the runner's last "begin" marker
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
+    if (line.find("daxtorture: begin ") != std::string::npos) instance_console.clear();
+    if (outcome.power_cut_for.empty()) instance_console += line + "\n";
     tail.push_back(line);
     if (tail.size() > 400) tail.pop_front();
     if (line.find("Kernel panic - not syncing") != std::string::npos && outcome.panic_line.empty())
@@ -148,6 +154,14 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     constexpr std::string_view kExited = "daxtorture-init: guest command exited with status ";
     if (auto at = line.find(kExited); at != std::string::npos)
       outcome.runner_exit_status = std::atoi(line.c_str() + at + kExited.size());
+    // A power_cut workload asked for a power failure: kill QEMU at once,
+    // before the guest kernel can write back anything more.
+    if (auto at = line.find(kPowerCutRequest); at != std::string::npos && outcome.power_cut_for.empty()) {
+      kill(qemu, SIGKILL);
+      outcome.power_cut_for = line.substr(at + std::string_view(kPowerCutRequest).size());
+      outcome.power_cut_after_s = seconds_since_start();
+      outcome.power_cut_console = instance_console;
+    }
     if (line.find("daxtorture-init: userspace ready") != std::string::npos && !outcome.reached_userspace) {
       outcome.reached_userspace = true;
       outcome.userspace_after_s = seconds_since_start();
@@ -258,7 +272,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   outcome.results = ktap.results();
   outcome.seconds = seconds_since_start();
   if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
-  bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted;
+  bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted ||
+                      !outcome.power_cut_for.empty();
   if (WIFSIGNALED(status) && !killed_by_us) outcome.qemu_killed_by = WTERMSIG(status);
   for (const auto& line : tail) outcome.console_tail += line + "\n";
   return outcome;

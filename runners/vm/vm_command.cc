@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -167,7 +168,8 @@ void require_space_for_nvdimm(const std::string& file, uint64_t size) {
 // The guest runner's command, left in the run folder for the guest's /init.
 std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
                          const std::string& token, const std::string& run_id,
-                         const std::string& accel, double timeout_scale) {
+                         const std::string& accel, double timeout_scale,
+                         const std::string& after_power_cut) {
   std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "run",
                                    "--vm-guest", token,
                                    "--run-dir", "/run/daxtorture/results",
@@ -186,6 +188,10 @@ std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
   for (const auto& fault : options.injections) {
     argv.push_back("--inject");
     argv.push_back(fault);
+  }
+  if (!after_power_cut.empty()) {
+    argv.push_back("--after-power-cut");
+    argv.push_back(after_power_cut);
   }
   if (options.repeat > 1) {
     argv.push_back("--repeat");
@@ -222,6 +228,18 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   std::set<std::string> reported;
   for (const auto& instance : run.instances) reported.insert(instance.name);
   std::string fate;
+  if (!outcome.power_cut_for.empty()) {
+    // Planned: the instance that asked goes on after the next boot, and so
+    // do the ones after it.
+    for (const auto& instance : expected) {
+      if (reported.count(instance.name())) continue;
+      InstanceResult result = not_run_result(
+          instance, Status::broken, "not run yet: the power was cut for " + outcome.power_cut_for);
+      save_instance(run_dir, result);
+      run.instances.push_back(result);
+    }
+    return;
+  }
   if (!outcome.init_fatal.empty()) fate = "guest set-up failed: " + outcome.init_fatal;
   else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
   else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
@@ -275,6 +293,14 @@ GuestSessionLimits session_limits(const std::vector<Instance>& expected, double 
   if (hang_timeout_s > 0) limits.silence = std::chrono::seconds(hang_timeout_s);
   limits.show_progress = !quiet;
   return limits;
+}
+
+// The kernel log of a power_cut instance up to the cut lives only on the
+// console; the guest runner judges it with the second half (run_command.cc).
+void record_power_cut(const std::string& run_dir, const GuestSessionOutcome& outcome) {
+  std::string dir = run_dir + "/" + instance_folder(outcome.power_cut_for);
+  make_directories(dir);
+  write_text_file(dir + "/" + kConsoleBeforePowerCut, outcome.power_cut_console);
 }
 
 // A guest that dies before its userspace ran nothing: boot it again. TCG
@@ -378,14 +404,15 @@ int vm_main(Args& args) {
   std::optional<ResumePlan> carried = resume;
   RunResult run;
   GuestSessionOutcome outcome, first_outcome;
-  int attempts = 0, reboots = 0;
+  int attempts = 0, reboots = 0, power_cuts = 0;
   size_t reported_total = 0;
+  std::string after_power_cut;  // the instance whose second half the next boot runs
   for (;;) {
-    write_text_file(run_dir + "/.guest/run.sh",
-                    guest_script(options, kernel, launch.token, run_id, launch.accel, scale));
+    write_text_file(run_dir + "/.guest/run.sh", guest_script(options, kernel, launch.token, run_id,
+                                                             launch.accel, scale, after_power_cut));
     GuestSessionLimits limits = session_limits(expected, scale, options.quiet, options.hang_timeout_s);
     limits.ktap_number_offset = reported_total;
-    limits.ktap_header_done = reported_total > 0;
+    limits.ktap_header_done = reported_total > 0 || power_cuts > 0;
     if (!options.quiet)
       std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
                 << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
@@ -410,7 +437,18 @@ int vm_main(Args& args) {
     for (const auto& instance : run.instances)
       if (!ran_to_a_verdict(instance)) remaining.push_back(instance.name);
     bool guest_failed = outcome.init_fatal.empty() && !outcome.interrupted && !outcome.deadline_hit;
-    bool boot_again = !remaining.empty() && guest_failed && reboots < kMaxReboots;
+    bool power_cut = !outcome.power_cut_for.empty() &&
+                     std::find(remaining.begin(), remaining.end(), outcome.power_cut_for) != remaining.end();
+    after_power_cut.clear();
+    if (power_cut) {
+      after_power_cut = outcome.power_cut_for;
+      record_power_cut(run_dir, outcome);
+      // Its second half runs first, on the filesystem the cut left.
+      remaining.erase(std::find(remaining.begin(), remaining.end(), after_power_cut));
+      remaining.insert(remaining.begin(), after_power_cut);
+    }
+    bool boot_again = !remaining.empty() &&
+                      (power_cut || (guest_failed && reboots < kMaxReboots));
 
     // Close the KTAP stream for what the guest could not report itself; what
     // the next boot will run is reported by that boot.
@@ -421,15 +459,23 @@ int vm_main(Args& args) {
       if (!boot_again || ran_to_a_verdict(this_boot.instances[i]))
         ktap.result(++reported_total, this_boot.instances[i]);
     if (!boot_again) break;
-    ++reboots;
-    std::cerr << "daxtorture vm: the guest stopped with " << remaining.size()
-              << " instance(s) left; booting again (" << reboots << " of at most " << kMaxReboots
-              << ")" << std::endl;
+    if (power_cut) {
+      ++power_cuts;
+      std::cerr << "daxtorture vm: " << Progress::format_elapsed(outcome.seconds)
+                << " the power was cut for " << after_power_cut
+                << " (QEMU killed); booting again on the same NVDIMM" << std::endl;
+    } else {
+      ++reboots;
+      std::cerr << "daxtorture vm: the guest stopped with " << remaining.size()
+                << " instance(s) left; booting again (" << reboots << " of at most " << kMaxReboots
+                << ")" << std::endl;
+    }
     save_run(run_dir, run);
     carried = ResumePlan{run, remaining};
     fs::rename(run_dir + "/run.json", run_dir + "/.guest/previous-run.json");
     expected = select_instances(remaining);
     options.patterns = remaining;
+    options.repeat = 1;  // the names left carry their repetition ("NAME#2")
     fs::remove(launch.ktap_file);
   }
   run.info.machine = "qemu-" + launch.accel;
@@ -443,6 +489,7 @@ int vm_main(Args& args) {
   env["timeout_scale"] = std::to_string(scale);
   env["boot_attempts"] = std::to_string(attempts);
   env["reboots_after_guest_failure"] = std::to_string(reboots);
+  env["power_cuts"] = std::to_string(power_cuts);
   if (first_outcome.userspace_after_s >= 0)
     env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
   if (first_outcome.first_instance_after_s >= 0)
@@ -454,6 +501,7 @@ int vm_main(Args& args) {
   for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
   write_report_files(run_dir, run);
+  reports::KtapWriter(std::cout).totals(run.instances);
 
   if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
   fs::remove(launch.monitor_socket);

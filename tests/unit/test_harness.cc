@@ -298,6 +298,18 @@ TEST(Registry, RepeatNumbersTheExtraRuns) {
   EXPECT_EQ(base_instance_name(thrice[2].name()), "pmd_fault_xfs/xfs/write");
 }
 
+// A later boot of a --repeat run is given the names left, "NAME#2" among
+// them; each must select exactly that repetition, and stay it.
+TEST(Registry, ARepetitionNameSelectsThatRepetition) {
+  auto chosen = repeat_instances(select_instances({"pmd_fault_xfs/xfs/write#3", "pmd_fault_xfs/xfs/write"}), 1);
+  ASSERT_EQ(chosen.size(), 2u);
+  EXPECT_EQ(chosen[0].name(), "pmd_fault_xfs/xfs/write#3");
+  EXPECT_EQ(chosen[1].name(), "pmd_fault_xfs/xfs/write");
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#"}), UsageError);
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#0"}), UsageError);
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#x"}), UsageError);
+}
+
 TEST(Expectations, RepetitionsShareTheirInstancesExpectation) {
   auto file = parse_expectations("kernel: ^6\\.1\nt/xfs/4k FAIL known\n", "k.expect");
   RunResult run;

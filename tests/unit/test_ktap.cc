@@ -172,6 +172,17 @@ TEST(KtapWriter, FinishPrintsTotals) {
             "# Totals: pass:2 fail:1 skip:0 broken:0 timeout:0 crash:1\n");
 }
 
+// A run of several boots: the totals count the whole run, not what this
+// writer happened to print.
+TEST(KtapWriter, TotalsCountTheGivenRun) {
+  std::ostringstream out;
+  KtapWriter writer(out);
+  writer.result(1, instance("a", Status::pass));
+  out.str("");
+  writer.totals({instance("a", Status::pass), instance("b", Status::fail), instance("c", Status::fail)});
+  EXPECT_EQ(out.str(), "# Totals: pass:1 fail:2 skip:0 broken:0 timeout:0 crash:0\n");
+}
+
 // Records the text present at each flush, to prove every line is flushed
 // as soon as it is complete.
 class FlushRecorder : public std::stringbuf {

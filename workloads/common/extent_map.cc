@@ -37,4 +37,23 @@ std::string misaligned_extent(const std::vector<Extent>& extents, uint64_t align
   return "";
 }
 
+namespace {
+std::string size_text(uint64_t bytes) {
+  if (bytes % (1ull << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  return std::to_string(bytes >> 10) + " KiB";
+}
+}  // namespace
+
+std::string describe_extents(const std::vector<Extent>& extents) {
+  if (extents.empty()) return "none";
+  std::string text;
+  for (const auto& e : extents) {
+    if (!text.empty()) text += "; ";
+    text += "[" + size_text(e.logical) + ", " + size_text(e.logical + e.length) + ") at " +
+            size_text(e.physical);
+    if (e.flags & FIEMAP_EXTENT_UNWRITTEN) text += " unwritten";
+  }
+  return text;
+}
+
 }  // namespace dt::workloads

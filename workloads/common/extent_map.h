@@ -22,4 +22,8 @@ std::vector<Extent> file_extents(int fd);
 // physically; else a description of the first one that does not.
 std::string misaligned_extent(const std::vector<Extent>& extents, uint64_t alignment);
 
+// "[0, 2 MiB) at 16 MiB unwritten; ..." in KiB/MiB units, for notes; "none"
+// for a file without extents.
+std::string describe_extents(const std::vector<Extent>& extents);
+
 }  // namespace dt::workloads
