@@ -35,6 +35,8 @@ void Context::skip(const std::string& reason) const {
 }
 
 void Context::cut_power() const {
+  if (after_power_cut())
+    throw SetupError("the workload asked for a second power cut; each instance gets one");
   // stdout is the instance's output.txt on the host's disk (9p, written
   // through): what the body noted so far survives the cut.
   std::cout << "cutting the power (the host kills QEMU)" << std::endl;

@@ -437,7 +437,9 @@ int vm_main(Args& args) {
     for (const auto& instance : run.instances)
       if (!ran_to_a_verdict(instance)) remaining.push_back(instance.name);
     bool guest_failed = outcome.init_fatal.empty() && !outcome.interrupted && !outcome.deadline_hit;
-    bool power_cut = !outcome.power_cut_for.empty() &&
+    // At most one cut per instance planned: a guest that keeps asking
+    // cannot keep the host booting.
+    bool power_cut = !outcome.power_cut_for.empty() && static_cast<size_t>(power_cuts) < planned_total &&
                      std::find(remaining.begin(), remaining.end(), outcome.power_cut_for) != remaining.end();
     after_power_cut.clear();
     if (power_cut) {
