@@ -61,6 +61,7 @@ struct InstanceResult {
   std::vector<KernelFinding> kernel_findings;
   std::vector<FixTag> fixes;       // tags of the workload, for hints
   std::vector<Metric> metrics;
+  std::vector<std::string> notes;  // what the workload observed (errnos, timings)
   uint64_t taint_before = 0;
   uint64_t taint_after = 0;
   double duration_s = 0;           // whole instance: fixture + workload

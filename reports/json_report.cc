@@ -224,6 +224,10 @@ InstanceResult read_instance(const json& object, const std::string& path) {
     m.string("unit", metric.unit);
     r.metrics.push_back(std::move(metric));
   });
+  in.array("notes", [&](const json& j, const std::string& at) {
+    if (!j.is_string()) fail_at(at, "expected a string" + got(j));
+    r.notes.push_back(j.get<std::string>());
+  });
   in.unsigned64("taint_before", r.taint_before);
   in.unsigned64("taint_after", r.taint_after);
   in.real("duration_s", r.duration_s);
@@ -278,6 +282,8 @@ json to_json(const InstanceResult& r) {
     metrics.push_back({{"name", text(m.name)},
                        {"value", number(m.value)},
                        {"unit", text(m.unit)}});
+  json notes = json::array();
+  for (const auto& n : r.notes) notes.push_back(text(n));
   return {
       {"name", text(r.name)},
       {"workload", text(r.workload)},
@@ -289,6 +295,7 @@ json to_json(const InstanceResult& r) {
       {"kernel_findings", findings},
       {"fixes", fixes},
       {"metrics", metrics},
+      {"notes", notes},
       {"taint_before", r.taint_before},
       {"taint_after", r.taint_after},
       {"duration_s", number(r.duration_s)},

@@ -195,6 +195,7 @@ void KtapWriter::diagnostic(std::string_view text) {
 }
 
 void KtapWriter::result(size_t number, const InstanceResult& instance) {
+  for (const auto& n : instance.notes) diagnostic("note: " + n);
   for (const auto& f : instance.failures)
     diagnostic(f.file + ":" + std::to_string(f.line) + ": " + f.check + ": " +
                f.message);

@@ -51,6 +51,7 @@ void apply_child_outcome(const ChildOutcome& outcome, InstanceResult& result) {
   const ChildReport& report = outcome.report;
   result.failures = report.failures;
   result.metrics = report.metrics;
+  result.notes = report.notes;
   result.workload_s = outcome.seconds;
   if (outcome.timed_out) {
     result.status = Status::timeout;

@@ -183,6 +183,29 @@ TEST(Pattern, MismatchNamesOffsetsAndBytes) {
   EXPECT_EQ(bad->seen.substr(0, 2), "ab");
 }
 
+TEST(Pattern, WordWiseFillAndScanAgreeAtOddOffsets) {
+  // The word-wise fast paths must give the byte-wise definition at any
+  // start: compare against pattern_word read byte by byte.
+  std::vector<uint8_t> data(1000);
+  workloads::fill_pattern(data.data(), data.size(), 9, 4093);
+  for (size_t i = 0; i < data.size(); ++i) {
+    uint64_t offset = 4093 + i;
+    uint8_t expected = static_cast<uint8_t>(workloads::pattern_word(9, offset & ~7ull) >>
+                                            ((offset & 7) * 8));
+    ASSERT_EQ(data[i], expected) << "byte " << i;
+  }
+  EXPECT_FALSE(workloads::find_mismatch(data.data(), data.size(), 9, 4093));
+  data[1] ^= 1;  // inside the unaligned head
+  auto bad = workloads::find_mismatch(data.data(), data.size(), 9, 4093);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->first, 4094u);
+  data[1] ^= 1;
+  data[997] ^= 1;  // inside the tail
+  bad = workloads::find_mismatch(data.data(), data.size(), 9, 4093);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->first, 4093u + 997);
+}
+
 TEST(DaxTrace, TalliesNopageAndFallback) {
   const std::string trace =
       "# tracer: nop\n"

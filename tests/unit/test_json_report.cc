@@ -29,6 +29,7 @@ InstanceResult full_instance() {
   r.fixes.push_back({"1a2b3c4d5e6f7a8b", "fs/dax: \"quoted\" subject"});
   r.metrics.push_back({"pmd_faults", 512, "faults"});
   r.metrics.push_back({"latency_p99", 0.1 + 0.2, "ns"});  // not exactly 0.3
+  r.notes.push_back("register: EOPNOTSUPP \"quoted\"");
   r.taint_before = 0;
   r.taint_after = (1ull << 9) | (1ull << 63);
   r.duration_s = 1.0 / 3.0;
@@ -102,6 +103,7 @@ void expect_same(const InstanceResult& a, const InstanceResult& b) {
       EXPECT_EQ(a.metrics[i].value, b.metrics[i].value);  // bit-exact
     EXPECT_EQ(a.metrics[i].unit, b.metrics[i].unit);
   }
+  EXPECT_EQ(a.notes, b.notes);
   EXPECT_EQ(a.taint_before, b.taint_before);
   EXPECT_EQ(a.taint_after, b.taint_after);
   EXPECT_EQ(a.duration_s, b.duration_s);

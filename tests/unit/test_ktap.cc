@@ -50,6 +50,14 @@ TEST(KtapWriter, PassIsPlainOk) {
             "ok 7 mmap_sync/xfs/4k\n");
 }
 
+TEST(KtapWriter, NotesComeBeforeTheResultLine) {
+  auto r = instance("uring_fixed_buffers_fsdax/xfs/shared", Status::pass);
+  r.notes = {"io_uring_register_buffers over the shared fsdax mapping: EOPNOTSUPP"};
+  EXPECT_EQ(written(r),
+            "# note: io_uring_register_buffers over the shared fsdax mapping: EOPNOTSUPP\n"
+            "ok 1 uring_fixed_buffers_fsdax/xfs/shared\n");
+}
+
 TEST(KtapWriter, SkipCarriesReasonInDirective) {
   EXPECT_EQ(written(instance("a/ext4/2m", Status::skip, "no PMD support"), 2),
             "ok 2 a/ext4/2m # SKIP no PMD support\n");

@@ -44,6 +44,36 @@ grep -q 'the tracepoint saw 0 (of 16 PMD faults): MAP_SYNC was not honoured' "$o
 expect_status "$out-sync.ktap" pmd_private_cow_race/ext4/default FAIL
 grep -q 'thread 0 read 0xbadc0ffee0ddf00d at offset 0' "$out-sync.ktap" || fail "no wrong-word evidence"
 
+# io_uring fixed buffers over devdax (registration, unregister and ring
+# teardown with a read in flight, the data) and libpmem2 over fsdax and
+# devdax (granularity, VM_SYNC, deep flush, the data): every check fails.
+run pin -t uring_fixed_buffers_devdax/devdax/rw --inject register_readonly \
+    -t uring_fixed_buffers_devdax/devdax/unregister_inflight --inject unregister_twice \
+    -t uring_fixed_buffers_devdax/devdax/ring_exit_inflight --inject keep_ring_open \
+    --inject verify_untargeted -t pmem2_map_sync/ext4/default -t pmem2_map_sync_devdax/devdax/default \
+    --inject page_cache_file --inject deep_flush_outside --inject store_elsewhere
+for instance in uring_fixed_buffers_devdax/devdax/rw uring_fixed_buffers_devdax/devdax/unregister_inflight \
+    uring_fixed_buffers_devdax/devdax/ring_exit_inflight pmem2_map_sync/ext4/default \
+    pmem2_map_sync_devdax/devdax/default; do
+  expect_status "$out-pin.ktap" $instance FAIL
+done
+grep -q 'as an io_uring fixed buffer was refused with EFAULT' "$out-pin.ktap" || fail "no registration evidence"
+grep -q 'with a READ_FIXED in flight returned ENXIO' "$out-pin.ktap" || fail "no unregister evidence"
+grep -q "the ring's teardown did not release the registered buffer" "$out-pin.ktap" ||
+  fail "no teardown evidence"
+grep -q 'outlived the unregister: buffer offset 0 .* holds the guard pattern' "$out-pin.ktap" ||
+  fail "no data evidence after unregister"
+grep -q 'after the ring was torn down with a READ_FIXED into it in flight: buffer offset 0' \
+  "$out-pin.ktap" || fail "no data evidence after teardown"
+grep -q 'libpmem2 reports PAGE store granularity for the fsdax file' "$out-pin.ktap" ||
+  fail "no granularity evidence"
+grep -q 'libpmem2 reports PAGE store granularity for /dev/dax' "$out-pin.ktap" ||
+  fail "no devdax granularity evidence"
+grep -q 'has no VM_SYNC .*: the kernel did not take MAP_SYNC' "$out-pin.ktap" || fail "no VM_SYNC evidence"
+grep -q 'pmem2_deep_flush over the .* returned -100024' "$out-pin.ktap" || fail "no deep flush evidence"
+grep -q 'reads back differently through pread of the page-cache file' "$out-pin.ktap" ||
+  fail "no pmem2 data evidence"
+
 # Splits, stale mappings and fork of huge mappings.
 run split -t pmd_split/xfs/munmap --inject split_skipped \
     -t pmd_hole_then_write/ext4/shared --inject write_other_file \

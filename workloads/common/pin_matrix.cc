@@ -31,6 +31,7 @@
 #include "workloads/common/dax_trace.h"
 #include "workloads/common/extent_map.h"
 #include "workloads/common/layout_change.h"
+#include "workloads/common/slow_io.h"
 
 namespace dt::workloads {
 namespace {
@@ -68,9 +69,6 @@ constexpr int kMaxFillFiles = 24;
 constexpr uint64_t kReplacementSize = 1 << 20;
 constexpr uint64_t kFileSeed = 0xF17E, kDeviceSeed = 0xDE5, kFillSeed = 0xF1110,
                    kReplacementSeed = 0x2E9;
-// The slow device is dm-delay over this ramdisk (fixtures/slow_device.cc):
-// reading and writing it directly costs no delay.
-constexpr const char* kBackingDevice = "/dev/ram0";
 
 struct Cell {
   std::string change, mapping, page;
@@ -170,44 +168,6 @@ std::string recognise(const uint8_t* bytes, uint64_t offset_hint) {
     if (word == pattern_word(kFillSeed + i, aligned % kFillFileSize)) return "fill file data";
   if (word == pattern_word(kFileSeed, aligned)) return "F's data";
   return "unrecognised data";
-}
-
-void write_backing(uint64_t offset, const std::vector<uint8_t>& data) {
-  int dev = DT_SYS(open(kBackingDevice, O_WRONLY | O_DIRECT | O_CLOEXEC));
-  void* aligned = nullptr;
-  if (posix_memalign(&aligned, kPageSize, data.size()) != 0) throw SetupError("posix_memalign");
-  memcpy(aligned, data.data(), data.size());
-  ssize_t n = DT_SYS(pwrite(dev, aligned, data.size(), static_cast<off_t>(offset)));
-  free(aligned);
-  close(dev);
-  if (static_cast<size_t>(n) != data.size()) throw SetupError("short write to the ramdisk");
-}
-
-std::vector<uint8_t> read_backing(uint64_t offset, size_t length) {
-  int dev = DT_SYS(open(kBackingDevice, O_RDONLY | O_DIRECT | O_CLOEXEC));
-  void* aligned = nullptr;
-  if (posix_memalign(&aligned, kPageSize, length) != 0) throw SetupError("posix_memalign");
-  ssize_t n = DT_SYS(pread(dev, aligned, length, static_cast<off_t>(offset)));
-  std::vector<uint8_t> data(static_cast<uint8_t*>(aligned), static_cast<uint8_t*>(aligned) + n);
-  free(aligned);
-  close(dev);
-  return data;
-}
-
-// I/Os dm-delay is holding back right now ("dmsetup status": the delay
-// target reports its queued reads, writes and flushes): a bio that holds the
-// pinned pages is under way. (The block layer's inflight counter does not
-// count a bio-based device's I/O here.)
-uint64_t delayed_ios() {
-  CommandResult status = run_command({"dmsetup", "status", fixtures::SlowDevice::kMapperName},
-                                     std::chrono::seconds(10), {"DM_DISABLE_UDEV=1"});
-  std::istringstream in(status.output);
-  std::string word;
-  while (in >> word && word != "delay") {
-  }
-  uint64_t total = 0, count = 0;
-  while (in >> count) total += count;
-  return total;
 }
 
 // One pin of [buffer, buffer + length) that drops by itself after the slow
