@@ -17,6 +17,9 @@ std::string number(double value, const char* format = "%.2f") {
 
 std::string percent(double change) { return number(change * 100, "%+.1f%%"); }
 
+// A latency cell: "-" where the side has no value of that statistic.
+std::string cell(size_t n, double value) { return n && value > 0 ? number(value) : std::string("-"); }
+
 std::string p_text(const BenchDelta& d, double p) {
   if (d.old_n == 0 || d.new_n == 0) return "-";
   return p < 0.0001 ? number(p, "%.1e") : number(p, "%.4f");
@@ -92,16 +95,24 @@ TouchLoopAgreement touch_loop_agreement(const BenchFile& file) {
   TouchLoopAgreement result;
   const std::string kFault = "BM_fault/fsdax_xfs/4k/write/nosync/first/";
   const std::string kLoop = "BM_touch_loop/fsdax_xfs/4k/write/nosync/first";
-  std::vector<double> fault, loop;
+  std::vector<double> fault, loop, paired;
   for (const auto& name : file.names()) {
     if (name.rfind(kFault, 0) == 0 && name.find("threads:1") != std::string::npos) fault = latency_values(file, name);
-    if (name.rfind(kLoop, 0) == 0) loop = latency_values(file, name);
+    if (name.rfind(kLoop, 0) == 0) {
+      loop = latency_values(file, name);
+      paired = file.values(name, "paired_timed_mean_us");
+    }
   }
   if (fault.empty() || loop.empty()) return result;
   result.found = true;
   result.fault_mean_us = median(fault);
   result.loop_per_fault_us = median(loop);
   result.difference = result.loop_per_fault_us > 0 ? result.fault_mean_us / result.loop_per_fault_us - 1 : 0;
+  if (!paired.empty()) {
+    result.paired_timed_mean_us = median(paired);
+    result.paired_difference =
+        result.loop_per_fault_us > 0 ? result.paired_timed_mean_us / result.loop_per_fault_us - 1 : 0;
+  }
   return result;
 }
 
@@ -138,9 +149,10 @@ void write_comparison_text(std::ostream& out, const std::vector<BenchDelta>& del
     snprintf(line, sizeof line, "%-58s %9s %9s %8s %8s %9s %9s %8s %8s %9s %9s  %s", short_bench_name(d.name).c_str(),
              d.old_n ? number(d.old_mean).c_str() : "-", d.new_n ? number(d.new_mean).c_str() : "-",
              both ? percent(d.change).c_str() : "-", p_text(d, d.p).c_str(),
-             d.old_n ? number(d.old_p50).c_str() : "-", d.new_n ? number(d.new_p50).c_str() : "-",
-             both ? percent(d.p50_change).c_str() : "-", p_text(d, d.p50_p).c_str(),
-             d.old_n ? number(d.old_p99).c_str() : "-", d.new_n ? number(d.new_p99).c_str() : "-", verdict.c_str());
+             cell(d.old_n, d.old_p50).c_str(), cell(d.new_n, d.new_p50).c_str(),
+             both && d.old_p50 > 0 ? percent(d.p50_change).c_str() : "-",
+             d.old_p50 > 0 ? p_text(d, d.p50_p).c_str() : "-", cell(d.old_n, d.old_p99).c_str(),
+             cell(d.new_n, d.new_p99).c_str(), verdict.c_str());
     out << line;
     if (!d.note.empty()) out << "  (" << d.note << ")";
     out << "\n";
@@ -159,10 +171,9 @@ void write_comparison_markdown(std::ostream& out, const std::vector<BenchDelta>&
       << "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const auto& d : deltas) {
     const bool both = d.old_n > 0 && d.new_n > 0;
-    auto cell = [](size_t n, double v) { return n ? number(v) : std::string("-"); };
     out << "| `" << short_bench_name(d.name) << "` | " << cell(d.old_n, d.old_p50) << " | "
-        << cell(d.new_n, d.new_p50) << " | " << (both ? percent(d.p50_change) : "-") << " | "
-        << p_text(d, d.p50_p) << (d.p50_significant ? " **" : "") << " | " << cell(d.old_n, d.old_p99) << " | "
+        << cell(d.new_n, d.new_p50) << " | " << (both && d.old_p50 > 0 ? percent(d.p50_change) : "-") << " | "
+        << (d.old_p50 > 0 ? p_text(d, d.p50_p) : "-") << (d.p50_significant ? " **" : "") << " | " << cell(d.old_n, d.old_p99) << " | "
         << cell(d.new_n, d.new_p99) << " | " << cell(d.old_n, d.old_mean) << " | " << cell(d.new_n, d.new_mean)
         << " | " << (both ? percent(d.change) : "-") << " | " << p_text(d, d.p) << (d.significant ? " **" : "")
         << (d.note.empty() ? "" : " (" + d.note + ")") << " |\n";

@@ -19,8 +19,8 @@ struct BenchDelta {
   std::string name;
   size_t old_n = 0, new_n = 0;           // error-free repetitions
   double old_mean = 0, new_mean = 0;     // median over repetitions, µs
-  double old_p50 = 0, new_p50 = 0;
-  double old_p99 = 0, new_p99 = 0;
+  double old_p50 = 0, new_p50 = 0;      // 0 when a side has no percentiles
+  double old_p99 = 0, new_p99 = 0;      // (the touch loop)
   double change = 0;                     // new_mean / old_mean - 1
   double p = 1;                          // U test over the repetitions' means
   bool significant = false;
@@ -53,6 +53,9 @@ void write_comparison_markdown(std::ostream& out, const std::vector<BenchDelta>&
 struct TouchLoopAgreement {
   bool found = false;
   double fault_mean_us = 0, loop_per_fault_us = 0, difference = 0;
+  // Within the touch loop's repetitions: the faults timed one by one right
+  // beside the loop (median), and its difference to the loop.
+  double paired_timed_mean_us = 0, paired_difference = 0;
 };
 TouchLoopAgreement touch_loop_agreement(const BenchFile& file);
 

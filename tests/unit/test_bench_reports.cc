@@ -34,7 +34,7 @@ std::string bench_json(const std::string& release, const std::vector<double>& me
       << R"(", "run_type": "aggregate", "aggregate_name": "cv", "major_faults": NaN, "mean_us": 0.01},)";
   out << R"({"name": ")" << kLoop << R"(", "run_name": ")" << kLoop
       << R"(", "run_type": "iteration", "repetition_index": 0, "threads": 1, "real_time": 1, "time_unit": "us", "per_fault_us": )"
-      << loop << R"(},)";
+      << loop << R"(, "paired_timed_mean_us": )" << loop * 1.05 << R"(},)";
   out << R"({"name": "BM_fault/devdax_1g/1g/read/nosync/first/iterations:2/manual_time/threads:1", "run_name": "BM_fault/devdax_1g/1g/read/nosync/first/iterations:2/manual_time/threads:1", "run_type": "iteration", "repetition_index": 0, "threads": 1, "real_time": 0, "time_unit": "us", "error_occurred": true, "error_message": "fault size not verified"}]})";
   return out.str();
 }
@@ -109,6 +109,8 @@ TEST(BenchCompare, TouchLoopAgreementAndRepetitionCv) {
   EXPECT_DOUBLE_EQ(agreement.fault_mean_us, 20.4);
   EXPECT_DOUBLE_EQ(agreement.loop_per_fault_us, 19.5);
   EXPECT_NEAR(agreement.difference, 20.4 / 19.5 - 1, 1e-12);
+  EXPECT_DOUBLE_EQ(agreement.paired_timed_mean_us, 19.5 * 1.05);
+  EXPECT_NEAR(agreement.paired_difference, 0.05, 1e-12);
   auto cvs = reports::repetition_cvs(file);
   ASSERT_EQ(cvs.size(), 1u);   // the loop and the error have fewer than 2 values
   // 20.0 .. 20.8 in steps of 0.1: sample sd = 0.1 * sqrt(7.5) = 0.273861.

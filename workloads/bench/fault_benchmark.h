@@ -24,6 +24,9 @@ size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase
 // The independent measurement: the faults of touch_loop_case() in one
 // plain loop timed as a whole, divided by the verified fault count
 // (counter per_fault_us). Nothing but the touches is inside the timing.
+// Each repetition also times the same faults one by one on fresh storage
+// right beside the loop (paired_timed_mean_us), so the two methods meet
+// the same machine load.
 // Called by register_fault_benchmarks.
 void register_touch_loop_benchmark(TargetStore& store);
 
