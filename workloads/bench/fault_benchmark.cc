@@ -27,7 +27,7 @@ struct RunShare {
   std::mutex mutex;
   std::barrier<> barrier;
   std::vector<double> samples_us;
-  uint64_t faults = 0, major = 0, expected = 0;
+  uint64_t faults = 0, major = 0;
   double busiest_thread_s = 0;   // timed loop, first fault to last
   double summed_s = 0;           // sum of the samples
   std::string error;

@@ -49,6 +49,7 @@ class TargetStore {
   static uint64_t region_length(const FaultCase& c);
 
  private:
+  static std::string file_name(const FaultCase& c, int thread);
   void use_filesystem(const std::string& name);
   int file(const std::string& dir, const std::string& name, uint64_t length, bool fresh, bool dax);
   void close_files();
