@@ -5,7 +5,9 @@
 // per fault. The thread's fault count over the timed faults must equal the
 // number of faults the case expects (one per fault_size): otherwise the
 // faults were not of that size and the benchmark reports an error instead
-// of a number.
+// of a number. A huge unit is also read at its last 4 KiB page right after
+// its fault (untimed): mapped whole, that costs no fault; fallen back to
+// smaller pages, it costs one more.
 #pragma once
 
 #include <vector>
