@@ -24,7 +24,8 @@ Boots a kernel with the emulated NVDIMM (as 'daxtorture vm' does) and runs
 the fault-latency benchmark 'daxtorture bench' inside it, on namespaces and
 filesystems made there. The benchmark's table arrives on stdout; the Google
 Benchmark JSON is written to RUN_DIR/bench.json on the host, with the kernel
-release, accelerator, namespaces and mkfs options in its context block.
+release, accelerator, namespaces and mkfs options in its context block, and
+the table to RUN_DIR/bench.txt.
 
 options (as for 'daxtorture vm'):
   --kernel-package NAME, --kernel IMAGE, --modules DIR
@@ -118,6 +119,9 @@ int vm_bench_main(Args& args) {
   int attempts = 0;
   GuestSessionOutcome outcome = boot_until_userspace(launch, run_dir + "/console.log", limits, attempts);
   clean_up_guest_launch(launch, !options.nvdimm.empty());
+  // The benchmark's own table, as it arrived on stdout, beside its JSON.
+  std::error_code copy_error;
+  fs::copy_file(launch.ktap_file, run_dir + "/bench.txt", fs::copy_options::overwrite_existing, copy_error);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   const std::string json = run_dir + "/bench.json";
