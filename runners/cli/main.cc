@@ -4,10 +4,12 @@
 #include <string>
 
 #include "core/errors.h"
+#include "runners/bench/bench_command.h"
 #include "runners/cli/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/run/run_command.h"
+#include "runners/vm/vm_bench.h"
 #include "runners/vm/vm_command.h"
 
 namespace {
@@ -26,6 +28,8 @@ commands:
   run     run workloads on this machine (inside the VM, or a guarded pmem host)
   list    list workloads, their needs and the kernel fixes they guard
   report  one HTML page from one or many run folders (kernels side by side)
+  bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
+          --compare of two such files with a Mann-Whitney U test
 
 'daxtorture COMMAND --help' describes each command.
 
@@ -46,6 +50,7 @@ int main(int argc, char** argv) {
       {"list", {dt::list_main, dt::kListHelp}},
       {"vm", {dt::vm_main, dt::kVmHelp}},
       {"report", {dt::report_main, dt::kReportHelp}},
+      {"bench", {dt::bench_main, dt::kBenchHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
@@ -59,7 +64,9 @@ int main(int argc, char** argv) {
   }
   for (int i = 2; i < argc; ++i)
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
-      std::cout << command->second.help;
+      // 'vm bench' is a mode of 'vm' with options of its own.
+      bool vm_bench = command->first == "vm" && std::string(argv[2]) == "bench";
+      std::cout << (vm_bench ? dt::kVmBenchHelp : command->second.help);
       return 0;
     }
   try {

@@ -1,6 +1,5 @@
 #include "runners/vm/vm_command.h"
 
-#include <sys/statvfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -8,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <set>
 
 #include "core/command.h"
@@ -20,7 +18,8 @@
 #include "runners/progress.h"
 #include "runners/report_files.h"
 #include "runners/results_store.h"
-#include "runners/vm/accelerator.h"
+#include "runners/vm/guest_launch.h"
+#include "runners/vm/vm_bench.h"
 #include "runners/vm/guest_session.h"
 #include "runners/vm/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
@@ -31,6 +30,7 @@ namespace fs = std::filesystem;
 namespace dt {
 
 const char* const kVmHelp = R"(usage: daxtorture vm [OPTIONS]
+       daxtorture vm bench [OPTIONS]   (fault latency; see 'daxtorture vm bench --help')
 
 Boots a kernel in QEMU with an emulated NVDIMM (label area, fsdax and devdax
 namespaces made inside through libndctl), shares this machine's root with the
@@ -137,32 +137,6 @@ VmOptions parse_options(Args& args) {
   if (!options.modules.empty() && options.kernel_image.empty())
     throw UsageError("--modules goes with --kernel IMAGE");
   return options;
-}
-
-std::string shell_quote(const std::string& word) {
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-std::string random_token() {
-  std::random_device entropy;
-  char buffer[17];
-  snprintf(buffer, sizeof buffer, "%08x%08x", entropy(), entropy());
-  return buffer;
-}
-
-void require_space_for_nvdimm(const std::string& file, uint64_t size) {
-  struct statvfs info {};
-  std::string dir = fs::path(file).parent_path();
-  if (statvfs(dir.c_str(), &info) != 0) return;
-  uint64_t free_bytes = static_cast<uint64_t>(info.f_bavail) * info.f_frsize;
-  // The file is sparse, but every byte the guest writes to pmem lands in it.
-  if (free_bytes < size)
-    throw UsageError("no space for the NVDIMM backing file in " + dir + ": it needs " +
-                     std::to_string(size >> 20) + " MiB, " + std::to_string(free_bytes >> 20) +
-                     " MiB are free; fix: free space, pass --nvdimm FILE on a larger filesystem, "
-                     "or lower nvdimm_size in the profile");
 }
 
 // The guest runner's command, left in the run folder for the guest's /init.
@@ -302,27 +276,15 @@ void record_power_cut(const std::string& run_dir, const GuestSessionOutcome& out
   make_directories(dir);
   write_text_file(dir + "/" + kConsoleBeforePowerCut, outcome.power_cut_console);
 }
-
-// A guest that dies before its userspace ran nothing: boot it again. TCG
-// occasionally crashes a kernel while it patches its own text at boot.
-GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::string& console_log,
-                                         const GuestSessionLimits& limits, int& attempts) {
-  constexpr int kBootAttempts = 3;
-  for (int attempt = 1;; ++attempt) {
-    ++attempts;
-    GuestSessionOutcome outcome = run_guest_session(launch, console_log, limits);
-    bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
-                      !outcome.deadline_hit && !outcome.silent_too_long && !outcome.interrupted;
-    if (!died_early || attempt == kBootAttempts) return outcome;
-    std::cerr << "daxtorture vm: the guest died before its userspace started ("
-              << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
-              << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
-    std::filesystem::remove(launch.ktap_file);
-  }
-}
 }  // namespace
 
 int vm_main(Args& args) {
+  if (!args.done() && !args.next_is_option()) {
+    std::string word = args.positional();
+    if (word == "bench") return vm_bench_main(args);
+    throw UsageError("unexpected argument '" + word + "'; 'daxtorture vm' takes options, or 'bench' "
+                     "first for the fault-latency benchmark");
+  }
   VmOptions options = parse_options(args);
   if (!program_available("qemu-system-x86_64"))
     throw UsageError("QEMU is not installed (no qemu-system-x86_64 in PATH); fix: apt-get install "
@@ -366,32 +328,8 @@ int vm_main(Args& args) {
   std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) : options.run_id;
   std::string run_dir = fs::absolute(options.results + "/" + run_id);
   prepare_results_dir(run_dir);
-  std::string guest_dir = run_dir + "/.guest";
-  make_directories(guest_dir);
-
-  QemuLaunch launch;
-  launch.kernel = kernel;
-  launch.profile = profile;
-  launch.run_dir = run_dir;
-  launch.token = random_token();
-  // Short and fixed: a unix socket path may not exceed 107 bytes.
-  launch.monitor_socket = "/tmp/daxtorture-" + launch.token + ".monitor";
-  launch.ktap_file = guest_dir + "/ktap.stream";
-  launch.initramfs = guest_dir + "/initramfs.cpio.gz";
-  launch.nvdimm_file = options.nvdimm.empty() ? guest_dir + "/nvdimm.img"
-                                              : fs::absolute(options.nvdimm).string();
-  require_space_for_nvdimm(launch.nvdimm_file, profile.nvdimm_size);
-  if (!fs::exists(launch.nvdimm_file)) {
-    std::ofstream(launch.nvdimm_file).close();
-    fs::resize_file(launch.nvdimm_file, profile.nvdimm_size);
-  }
-
-  std::string scripts = std::string(DAXTORTURE_SOURCE_DIR) + "/runners/vm";
-  run_checked({"sh", scripts + "/make-initramfs.sh", kernel.module_root, kernel.release,
-               scripts + "/guest-init.sh", launch.initramfs},
-              std::chrono::seconds(300));
-
-  launch.accel = choose_accelerator(options.accel, launch, guest_dir, !options.quiet);
+  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.nvdimm, options.accel,
+                                           options.quiet);
   double scale = options.timeout_scale > 0 ? options.timeout_scale
                  : launch.accel == "kvm"   ? profile.timeout_scale_kvm
                                            : profile.timeout_scale_tcg;
@@ -505,8 +443,7 @@ int vm_main(Args& args) {
   write_report_files(run_dir, run);
   reports::KtapWriter(std::cout).totals(run.instances);
 
-  if (options.nvdimm.empty()) fs::remove(launch.nvdimm_file);
-  fs::remove(launch.monitor_socket);
+  clean_up_guest_launch(launch, !options.nvdimm.empty());
   progress.summary(run);
   print_expectation_summary(run);
   std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << ", first instance after "

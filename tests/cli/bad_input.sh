@@ -80,4 +80,17 @@ expect_error "host region without confirmation" "is not a region name|no pmem re
   "$daxtorture" run --region /dev/sda
 expect_error "--yes-destroy without a region" "needs --region" "$daxtorture" run --yes-destroy
 
+# bench: its files, its options and its injections.
+expect_error "bench --compare with one file" "takes two files" "$daxtorture" bench --compare "$scratch/a.json"
+expect_error "bench --compare of a missing file" "cannot read .*missing.json" \
+  "$daxtorture" bench --compare "$scratch/missing.json" "$scratch/missing.json"
+echo '{"context": {}}' > "$scratch/not-bench.json"
+expect_error "bench --plot of JSON that is not Google Benchmark's" "no \"benchmarks\" array" \
+  "$daxtorture" bench --plot "$scratch/p.svg" "$scratch/not-bench.json"
+expect_error "bench --plot without input" "needs at least one bench JSON" "$daxtorture" bench --plot "$scratch/p.svg"
+expect_error "bench with an unknown injection" "unknown injection 'nope'.*fault_around" \
+  "$daxtorture" bench --inject nope
+expect_error "vm bench with an unknown option" "unknown option '--bogus' for 'vm bench'" "$daxtorture" vm bench --bogus
+expect_error "vm with a stray word" "unexpected argument 'bnech'.*bench" "$daxtorture" vm bnech
+
 [ "$failures" = 0 ] || { echo "$failures bad-input case(s) failed" >&2; exit 1; }

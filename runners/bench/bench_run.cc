@@ -1,0 +1,189 @@
+#include "runners/bench/bench_run.h"
+
+#include <benchmark/benchmark.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "core/command.h"
+#include "core/errors.h"
+#include "core/text_file.h"
+#include "fixtures/dax_filesystem.h"
+#include "reports/bench_compare.h"
+#include "reports/bench_json.h"
+#include "reports/text.h"
+#include "runners/run/device_guard.h"
+#include "runners/run/namespace_pool.h"
+#include "workloads/bench/fault_benchmark.h"
+#include "workloads/bench/fault_mapping.h"
+
+namespace dt {
+
+namespace {
+constexpr const char* kFaultAround = "/sys/kernel/debug/fault_around_bytes";
+constexpr const char* kMountPoint = "/run/daxtorture/bench-mnt";
+constexpr uint64_t kDevdax2mSize = 64ull << 20;   // 2 threads x 16 faults x 2 MiB
+constexpr uint64_t kDevdax1gSize = 2ull << 30;    // 2 faults of 1 GiB
+
+// Read faults on page-cache files map up to fault_around_bytes (64 KiB) per
+// fault; the baselines would then take one fault per 16 pages. One page
+// per fault for the run's duration, restored afterwards.
+class FaultAroundOverride {
+ public:
+  explicit FaultAroundOverride(bool keep_kernel_setting) {
+    previous_ = read_first_line(kFaultAround).value_or("");
+    if (previous_.empty() || keep_kernel_setting) {
+      now_ = previous_;
+      return;
+    }
+    try {
+      write_text_file(kFaultAround, "4096");
+      now_ = read_first_line(kFaultAround).value_or(previous_);
+    } catch (const std::exception&) {
+      now_ = previous_;
+    }
+  }
+  ~FaultAroundOverride() {
+    if (!previous_.empty() && previous_ != now_) {
+      try {
+        write_text_file(kFaultAround, previous_);
+      } catch (const std::exception&) {
+      }
+    }
+  }
+  std::string value() const { return now_.empty() ? "unknown (no debugfs)" : now_; }
+
+ private:
+  std::string previous_, now_;
+};
+
+std::string size_mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// Google Benchmark's own argument parsing: our flags first, the user's
+// later (the last one wins).
+std::vector<std::string> benchmark_argv(const BenchRunOptions& options) {
+  std::vector<std::string> argv = {"daxtorture-bench", "--benchmark_out=" + options.out,
+                                   "--benchmark_out_format=json", "--benchmark_repetitions=9",
+                                   "--benchmark_color=false"};
+  argv.insert(argv.end(), options.benchmark_flags.begin(), options.benchmark_flags.end());
+  return argv;
+}
+
+void print_summary(const std::string& path, double wall_s) {
+  reports::BenchFile file = reports::load_bench_json(path);
+  std::cout << "\nbench: matrix wall time " << reports::fixed(wall_s, 1) << " s, " << file.names().size()
+            << " benchmarks, " << file.repetitions.size() << " runs\n";
+  auto cvs = reports::repetition_cvs(file);
+  if (!cvs.empty()) {
+    std::vector<double> values;
+    for (const auto& [name, cv] : cvs) values.push_back(cv);
+    std::sort(values.begin(), values.end());
+    std::cout << "bench: CV of the per-fault mean across repetitions: median "
+              << reports::fixed(values[values.size() / 2] * 100, 1) << " %, max "
+              << reports::fixed(values.back() * 100, 1) << " %\n";
+  }
+  auto agreement = reports::touch_loop_agreement(file);
+  if (agreement.found)
+    std::cout << "bench: fsdax_xfs 4k write first: per-fault mean " << reports::fixed(agreement.fault_mean_us, 2)
+              << " us, plain touch loop " << reports::fixed(agreement.loop_per_fault_us, 2)
+              << " us per fault, difference " << reports::fixed(agreement.difference * 100, 1) << " %; "
+              << "timed one by one beside the loop " << reports::fixed(agreement.paired_timed_mean_us, 2)
+              << " us, difference " << reports::fixed(agreement.paired_difference * 100, 1) << " %\n";
+}
+bool injected(const BenchRunOptions& options, const std::string& name) {
+  return std::find(options.injections.begin(), options.injections.end(), name) != options.injections.end();
+}
+}  // namespace
+
+void validate_bench_injections(const std::vector<std::string>& injections) {
+  for (const auto& name : injections)
+    if (name != "fault_around" && name != "misaligned")
+      throw UsageError("unknown injection '" + name + "' for 'bench'; it knows fault_around and misaligned");
+}
+
+int run_bench(const BenchRunOptions& options) {
+  validate_bench_injections(options.injections);
+  RegionClaim claim;
+  if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
+  else if (!options.region.empty()) claim = claim_host_region(options.region, options.yes_destroy);
+  else if (options.yes_destroy) throw UsageError("--yes-destroy needs --region naming what may be destroyed");
+  if (claim.owned && geteuid() != 0)
+    throw UsageError("'daxtorture bench' on pmem needs root (it makes namespaces and filesystems)");
+
+  std::unique_ptr<NamespacePool> pool;
+  bench::PmemDevices devices;
+  std::string devdax_note;
+  if (claim.owned) {
+    pool = std::make_unique<NamespacePool>(claim.region);
+    devices.fsdax_block = pool->fsdax(NamespacePool::kFsdaxSize).block_device;
+    devices.devdax_2m = pool->devdax(kDevdax2mSize, 2ull << 20).dax_device;
+    try {
+      devices.devdax_1g = pool->devdax(kDevdax1gSize, 1ull << 30).dax_device;
+    } catch (const std::exception& error) {
+      devdax_note = std::string("devdax_1g left out: ") + error.what();
+      std::cerr << "daxtorture bench: " << devdax_note << "\n";
+    }
+  } else {
+    std::cerr << "daxtorture bench: no pmem region owned (--region with --yes-destroy, or 'daxtorture vm "
+                 "bench'): only the anon and tmpfs baselines run\n";
+  }
+  FaultAroundOverride fault_around(injected(options, "fault_around"));
+  if (injected(options, "misaligned")) bench::inject_misaligned_mappings();
+  auto store = std::make_unique<bench::TargetStore>(devices, kMountPoint);
+
+  utsname names{};
+  uname(&names);
+  const std::string machine = options.machine;
+  benchmark::AddCustomContext("kernel_release", names.release);
+  benchmark::AddCustomContext("kernel_version", names.version);
+  benchmark::AddCustomContext("machine", machine);
+  benchmark::AddCustomContext("accelerator", machine.rfind("qemu-", 0) == 0 ? machine.substr(5) : "none (host)");
+  benchmark::AddCustomContext("daxtorture_version", DAXTORTURE_VERSION);
+  benchmark::AddCustomContext("pmem_ownership", claim.owned ? claim.why : "none");
+  if (pool) benchmark::AddCustomContext("namespaces", pool->describe());
+  benchmark::AddCustomContext("fsdax_namespace", "fsdax, align 2 MiB, " + size_mib(NamespacePool::kFsdaxSize));
+  benchmark::AddCustomContext("devdax_namespaces", "devdax_2m: align 2 MiB, " + size_mib(kDevdax2mSize) +
+                                                       "; devdax_1g: align 1 GiB, " + size_mib(kDevdax1gSize) +
+                                                       (devdax_note.empty() ? "" : " (" + devdax_note + ")"));
+  benchmark::AddCustomContext("mkfs.xfs", join_command(fixtures::DaxFilesystem::mkfs_command("xfs", "DEV")) +
+                                              "; xfs_io -c 'extsize 2m' on the test directory");
+  benchmark::AddCustomContext("mkfs.ext4", join_command(fixtures::DaxFilesystem::mkfs_command("ext4", "DEV")));
+  benchmark::AddCustomContext("mount_options", "fsdax_*: -o dax; xfs_pagecache: -o dax=never (same mkfs.xfs)");
+  benchmark::AddCustomContext("fault_around_bytes", fault_around.value());
+  if (!options.injections.empty()) {
+    std::string names;
+    for (const auto& name : options.injections) names += (names.empty() ? "" : " ") + name;
+    benchmark::AddCustomContext("injected_faults", names);
+  }
+  benchmark::AddCustomContext("transparent_hugepage",
+                              read_first_line("/sys/kernel/mm/transparent_hugepage/enabled").value_or("unknown"));
+
+  size_t registered = bench::register_fault_benchmarks(*store, bench::fault_matrix());
+  std::cerr << "daxtorture bench: " << registered << " benchmarks registered, JSON to " << options.out << "\n";
+
+  std::vector<std::string> words = benchmark_argv(options);
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(words.size());
+  benchmark::Initialize(&argc, argv.data());
+  if (benchmark::ReportUnrecognizedArguments(argc, argv.data())) throw UsageError("unrecognized benchmark option");
+  auto started = std::chrono::steady_clock::now();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  store.reset();   // unmounts before the namespaces go
+  pool.reset();
+
+  print_summary(options.out, wall);
+  reports::BenchFile file = reports::load_bench_json(options.out);
+  for (const auto& name : file.names())
+    if (!file.error(name).empty()) return 1;
+  return 0;
+}
+
+}  // namespace dt

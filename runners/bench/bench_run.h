@@ -1,0 +1,31 @@
+// The measuring side of 'daxtorture bench': claims the pmem region (the VM's
+// own NVDIMM through its token, or a region the user named and confirmed),
+// makes the namespaces, registers the fault matrix and runs Google
+// Benchmark with JSON output and a context block describing the machine.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace dt {
+
+struct BenchRunOptions {
+  std::string vm_token;
+  std::string region;
+  bool yes_destroy = false;
+  std::string machine = "host";
+  std::string out = "bench.json";
+  std::vector<std::string> benchmark_flags;   // --benchmark_NAME=VALUE
+  // "fault_around": keep the kernel's fault-around, so page-cache read
+  // faults map 16 pages each; "misaligned": huge mappings 4 KiB off their
+  // boundary. Either must make the fault-size check report errors.
+  std::vector<std::string> injections;
+};
+
+// The injections run_bench knows; UsageError for another name.
+void validate_bench_injections(const std::vector<std::string>& injections);
+
+// Returns the exit status: 0 all measured, 1 a benchmark reported an error.
+int run_bench(const BenchRunOptions& options);
+
+}  // namespace dt

@@ -1,0 +1,281 @@
+#include "workloads/bench/fault_benchmark.h"
+
+#include <benchmark/benchmark.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <barrier>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+
+#include "workloads/bench/fault_mapping.h"
+#include "workloads/bench/latency_stats.h"
+
+namespace dt::bench {
+
+namespace {
+// Where each byte is touched inside its fault unit: off the unit's start
+// (in its second 4 KiB page for huge units), so the kernel aligns the
+// fault address itself.
+uint64_t touch_offset(const FaultCase& c) { return c.fault_size > 4096 ? 4096 + 64 : 64; }
+
+// What the threads of one run hand to thread 0, which reports for all of
+// them (Google Benchmark sums counters over threads).
+struct RunShare {
+  explicit RunShare(int threads) : barrier(threads), warmed(static_cast<size_t>(threads), 0) {}
+  std::mutex mutex;
+  std::barrier<> barrier;
+  std::vector<double> samples_us;
+  uint64_t faults = 0, major = 0;
+  double busiest_thread_s = 0;   // timed loop, first fault to last
+  double summed_s = 0;           // sum of the samples
+  std::string error;
+  // Per thread: the untimed warm-up pass ran. Under TCG the first pass
+  // over a kernel path pays for translating its code; without it the first
+  // repetition of every benchmark was an outlier (up to 100x).
+  std::vector<char> warmed;
+};
+
+void touch(uint8_t* at, bool write, uint64_t i) {
+  volatile uint8_t* byte = at;
+  if (write) *byte = static_cast<uint8_t>(i | 1);
+  else (void)*byte;
+}
+
+std::string count_error(const FaultCase& c, const ThreadFaults& seen, uint64_t expected) {
+  return "fault size not verified: expected " + std::to_string(expected) + " faults of " +
+         size_name(c.fault_size) + ", the thread took " + std::to_string(seen.minor) + " minor + " +
+         std::to_string(seen.major) + " major";
+}
+
+// Untimed set-up of a thread's region: for refault, written through the
+// mapping and zapped.
+void prepare_pages(const FaultCase& c, FaultMapping& mapping, uint64_t faults) {
+  if (c.touch != Touch::refault) return;
+  for (uint64_t i = 0; i < faults; ++i) touch(mapping.base() + i * c.fault_size + touch_offset(c), true, i);
+  madvise(mapping.base(), faults * c.fault_size, MADV_DONTNEED);
+}
+
+struct ThreadRun {
+  std::vector<double> samples_us;
+  ThreadFaults faults;
+  double loop_s = 0;
+  std::string error;
+};
+
+// One fault per iteration, each timed on its own.
+ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& store, RunShare& share) {
+  ThreadRun run;
+  const uint64_t n = faults_per_thread(c);
+  std::unique_ptr<FaultMapping> mapping;
+  try {
+    if (!share.warmed[static_cast<size_t>(state.thread_index())]) {
+      FaultMapping warm_up(c, store.prepare(c, state.thread_index()));
+      warm_up.map(false);
+      prepare_pages(c, warm_up, n);
+      for (uint64_t i = 0; i < n; ++i) touch(warm_up.base() + i * c.fault_size + touch_offset(c), c.write, i);
+      share.warmed[static_cast<size_t>(state.thread_index())] = 1;
+    }
+    mapping = std::make_unique<FaultMapping>(c, store.prepare(c, state.thread_index()));
+    mapping->map(false);
+    prepare_pages(c, *mapping, n);
+  } catch (const std::exception& error) {
+    run.error = error.what();
+    state.SkipWithError(run.error.c_str());
+  }
+  run.samples_us.assign(n, 0.0);   // allocated and touched before timing
+  ThreadFaults before{}, after{};
+  uint64_t i = 0, loop_start = 0, loop_end = 0;
+  for (auto _ : state) {
+    uint8_t* at = mapping->base() + i * c.fault_size + touch_offset(c);
+    if (i == 0) before = thread_faults();
+    const uint64_t t0 = now_ns();
+    touch(at, c.write, i);
+    const uint64_t t1 = now_ns();
+    // Untimed, inside the counted window: a load from the unit's last
+    // 4 KiB page. A unit the fault mapped whole takes no fault here; one
+    // that fell back to smaller pages takes one, and the count shows it.
+    if (c.fault_size > 4096) touch(at - touch_offset(c) + c.fault_size - 4096, false, i);
+    if (i == 0) loop_start = t0;
+    if (i + 1 == n) {
+      loop_end = t1;
+      after = thread_faults();
+    }
+    run.samples_us[i] = static_cast<double>(t1 - t0) * 1e-3;
+    state.SetIterationTime(static_cast<double>(t1 - t0) * 1e-9);
+    ++i;
+  }
+  run.faults = {after.minor - before.minor, after.major - before.major};
+  run.loop_s = static_cast<double>(loop_end - loop_start) * 1e-9;
+  if (run.error.empty() && run.faults.total() != n) run.error = count_error(c, run.faults, n);
+  return run;
+}
+
+// One MAP_POPULATE mmap per iteration; its sample is the call's time per
+// fault it took.
+ThreadRun populate_loop(benchmark::State& state, const FaultCase& c, TargetStore& store, RunShare& share) {
+  ThreadRun run;
+  const uint64_t n = faults_per_thread(c);
+  std::unique_ptr<FaultMapping> mapping;
+  try {
+    mapping = std::make_unique<FaultMapping>(c, store.prepare(c, state.thread_index()));
+    if (!share.warmed[static_cast<size_t>(state.thread_index())]) {
+      mapping->map(true);
+      mapping->unmap();
+      share.warmed[static_cast<size_t>(state.thread_index())] = 1;
+    }
+  } catch (const std::exception& error) {
+    run.error = error.what();
+    state.SkipWithError(run.error.c_str());
+  }
+  run.samples_us.reserve(populate_calls(c));
+  for (auto _ : state) {
+    try {
+      ThreadFaults before = thread_faults();
+      double took = mapping->map(true);
+      ThreadFaults after = thread_faults();
+      mapping->unmap();
+      ThreadFaults faults{after.minor - before.minor, after.major - before.major};
+      run.faults.minor += faults.minor;
+      run.faults.major += faults.major;
+      if (faults.total() != n && run.error.empty()) run.error = count_error(c, faults, n) + " in one mmap";
+      run.samples_us.push_back(took * 1e6 / static_cast<double>(n));
+      run.loop_s += took;
+      state.SetIterationTime(took / static_cast<double>(n));
+    } catch (const std::exception& error) {
+      run.error = error.what();
+      state.SkipWithError(run.error.c_str());
+    }
+  }
+  return run;
+}
+
+void report(benchmark::State& state, const FaultCase& c, RunShare& share, ThreadRun run) {
+  {
+    std::lock_guard<std::mutex> lock(share.mutex);
+    share.samples_us.insert(share.samples_us.end(), run.samples_us.begin(), run.samples_us.end());
+    share.faults += run.faults.total();
+    share.major += run.faults.major;
+    share.busiest_thread_s = std::max(share.busiest_thread_s, run.loop_s);
+    for (double s : run.samples_us) share.summed_s += s * 1e-6;
+    if (share.error.empty()) share.error = run.error;
+  }
+  share.barrier.arrive_and_wait();
+  if (state.thread_index() != 0) return;
+  if (!share.error.empty()) {
+    state.SkipWithError(share.error.c_str());
+  } else {
+    const double faults = static_cast<double>(share.faults);
+    LatencySummary summary = summarize(share.samples_us);
+    state.counters["mean_us"] = summary.mean;
+    state.counters["p50_us"] = summary.p50;
+    state.counters["p99_us"] = summary.p99;
+    state.counters["max_us"] = summary.max;
+    state.counters["faults"] = faults;
+    state.counters["major_faults"] = static_cast<double>(share.major);
+    state.counters["bytes_per_fault"] = static_cast<double>(c.fault_size);
+    // Populate: faults per second of mmap time; otherwise of the busiest
+    // thread's loop, so two threads show their combined rate.
+    const double seconds = c.touch == Touch::populate ? share.summed_s : share.busiest_thread_s;
+    state.counters["faults_per_s"] = seconds > 0 ? faults / seconds : 0;
+  }
+  share.samples_us.clear();
+  share.faults = share.major = 0;
+  share.busiest_thread_s = share.summed_s = 0;
+  share.error.clear();
+}
+}  // namespace
+
+size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase>& cases) {
+  size_t registered = 0;
+  for (const FaultCase& c : cases) {
+    if (!store.available(c.kind)) continue;
+    auto share = std::make_shared<RunShare>(c.threads);
+    auto body = [c, share, &store](benchmark::State& state) {
+      ThreadRun run = c.touch == Touch::populate ? populate_loop(state, c, store, *share)
+                                                  : fault_loop(state, c, store, *share);
+      report(state, c, *share, std::move(run));
+    };
+    benchmark::RegisterBenchmark(case_name(c).c_str(), body)
+        ->Iterations(static_cast<benchmark::IterationCount>(
+            c.touch == Touch::populate ? populate_calls(c) : faults_per_thread(c)))
+        ->UseManualTime()
+        ->Unit(benchmark::kMicrosecond)
+        ->Threads(c.threads);
+    ++registered;
+    // Beside its fault benchmark: same filesystem, same boot, same warm-up.
+    const FaultCase loop = touch_loop_case();
+    if (c.kind == loop.kind && c.fault_size == loop.fault_size && c.write == loop.write &&
+        c.map_sync == loop.map_sync && c.touch == loop.touch && c.threads == 1) {
+      register_touch_loop_benchmark(store);
+      ++registered;
+    }
+  }
+  return registered;
+}
+
+namespace {
+// One pass of the touch loop's faults on fresh storage: timed as a whole
+// (returns the loop's nanoseconds), or each fault on its own as BM_fault
+// times it (returns the sum of the per-fault times). Throws SetupError,
+// or std::runtime_error when the fault count is not one per page.
+uint64_t touch_pass(const FaultCase& c, TargetStore& store, bool time_each) {
+  const uint64_t n = faults_per_thread(c);
+  FaultMapping mapping(c, store.prepare(c, 0));
+  mapping.map(false);
+  uint8_t* base = mapping.base() + touch_offset(c);
+  uint64_t total = 0;
+  ThreadFaults before = thread_faults();
+  if (time_each) {
+    for (uint64_t i = 0; i < n; ++i) {
+      const uint64_t t0 = now_ns();
+      touch(base + i * c.fault_size, c.write, i);
+      total += now_ns() - t0;
+    }
+  } else {
+    const uint64_t t0 = now_ns();
+    for (uint64_t i = 0; i < n; ++i) touch(base + i * c.fault_size, c.write, i);
+    total = now_ns() - t0;
+  }
+  ThreadFaults after = thread_faults();
+  ThreadFaults faults{after.minor - before.minor, after.major - before.major};
+  if (faults.total() != n) throw std::runtime_error(count_error(c, faults, n));
+  return total;
+}
+}  // namespace
+
+void register_touch_loop_benchmark(TargetStore& store) {
+  const FaultCase c = touch_loop_case();
+  if (!store.available(c.kind)) return;
+  auto runs = std::make_shared<uint64_t>(0);
+  auto body = [c, &store, runs](benchmark::State& state) {
+    const double n = static_cast<double>(faults_per_thread(c));
+    for (auto _ : state) {
+      try {
+        if ((*runs)++ == 0) touch_pass(c, store, false);   // warm-up
+        // The loop pass, and beside it a pass timed fault by fault in the
+        // same conditions (order alternating): the host's load on this
+        // shared machine changes from one repetition to the next, and
+        // the pair shows whether timing each fault changes the figure.
+        const bool loop_first = *runs % 2 == 0;
+        const uint64_t first = touch_pass(c, store, !loop_first);
+        const uint64_t second = touch_pass(c, store, loop_first);
+        const double loop_ns = static_cast<double>(loop_first ? first : second);
+        const double each_ns = static_cast<double>(loop_first ? second : first);
+        state.SetIterationTime(loop_ns * 1e-9 / n);
+        state.counters["per_fault_us"] = loop_ns * 1e-3 / n;
+        state.counters["paired_timed_mean_us"] = each_ns * 1e-3 / n;
+        state.counters["faults"] = n;
+      } catch (const std::exception& error) {
+        state.SkipWithError(error.what());
+      }
+    }
+  };
+  benchmark::RegisterBenchmark(touch_loop_name().c_str(), body)
+      ->Iterations(1)
+      ->UseManualTime()
+      ->Unit(benchmark::kMicrosecond);
+}
+
+}  // namespace dt::bench
