@@ -31,6 +31,7 @@
 #include "workloads/common/dax_trace.h"
 #include "workloads/common/extent_map.h"
 #include "workloads/common/layout_change.h"
+#include "workloads/common/slow_read.h"
 
 namespace dt::workloads {
 namespace {
@@ -194,21 +195,10 @@ std::vector<uint8_t> read_backing(uint64_t offset, size_t length) {
   return data;
 }
 
-// I/Os dm-delay is holding back right now ("dmsetup status": the delay
-// target reports its queued reads, writes and flushes): a bio that holds the
-// pinned pages is under way. (The block layer's inflight counter does not
-// count a bio-based device's I/O here.)
-uint64_t delayed_ios() {
-  CommandResult status = run_command({"dmsetup", "status", fixtures::SlowDevice::kMapperName},
-                                     std::chrono::seconds(10), {"DM_DISABLE_UDEV=1"});
-  std::istringstream in(status.output);
-  std::string word;
-  while (in >> word && word != "delay") {
-  }
-  uint64_t total = 0, count = 0;
-  while (in >> count) total += count;
-  return total;
-}
+// I/Os dm-delay is holding back right now: a bio that holds the pinned
+// pages is under way. (The block layer's inflight counter does not count a
+// bio-based device's I/O here.)
+uint64_t delayed_ios() { return slow_device_ios_held(); }
 
 // One pin of [buffer, buffer + length) that drops by itself after the slow
 // device's delay (or, for vmsplice, when the pipe is drained after that long).
