@@ -32,6 +32,10 @@ struct Needs {
   // over brd), for pins held for a controlled time.
   bool slow_device = false;
   uint64_t slow_delay_ms = 3000;             // how long each slow I/O is held
+  // The workload disables, unbinds or reconfigures its namespace and puts
+  // it back: the runner re-reads the namespace afterwards (a devdax device
+  // may come back under a new name) and replaces it if it did not come back.
+  bool reconfigures_namespace = false;
 };
 
 struct WorkloadSpec {

@@ -11,6 +11,7 @@ InstanceEnvironment InstanceFixture::prepare(const Instance& instance,
   InstanceEnvironment env;
   env.artifacts_dir = artifacts_dir;
   env.after_power_cut = after_power_cut;
+  recheck_namespaces_ = needs.reconfigures_namespace && pool_;
 
   if (needs.mode != NamespaceMode::none && !pool_)
     throw SkipRequest("needs a pmem namespace; this run owns none (pass --region with "
@@ -64,6 +65,14 @@ std::vector<std::string> InstanceFixture::release() {
       }
     }
     filesystem_.reset();
+  }
+  if (recheck_namespaces_) {
+    recheck_namespaces_ = false;
+    try {
+      for (auto& problem : pool_->recheck()) problems.push_back("namespace: " + problem);
+    } catch (const std::exception& error) {
+      problems.push_back(std::string("namespace recheck: ") + error.what());
+    }
   }
   return problems;
 }

@@ -36,6 +36,7 @@ class InstanceFixture {
  private:
   NamespacePool* pool_;
   bool in_own_vm_;
+  bool recheck_namespaces_ = false;  // the instance reconfigures its namespace
   std::unique_ptr<fixtures::DaxFilesystem> filesystem_;
   std::unique_ptr<fixtures::SlowDevice> slow_device_;
 };

@@ -1,5 +1,10 @@
 #include "runners/run/namespace_pool.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <climits>
+
 #include "core/errors.h"
 #include "core/kernel_info.h"
 
@@ -84,6 +89,65 @@ void NamespacePool::discard_fsdax() {
   if (!fsdax_) return;
   auto old = std::move(fsdax_);
   region_->destroy(*old);  // throws SetupError when still busy: the caller reports it
+}
+
+namespace {
+bool device_node_present(const std::string& node, bool block) {
+  struct stat st {};
+  return !node.empty() && stat(node.c_str(), &st) == 0 &&
+         (block ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode));
+}
+
+// A device-dax instance serves its /dev node only while device_dax is bound
+// (under kmem, or unbound, the node may stay and answer ENXIO).
+bool served_by_device_dax(const std::string& node) {
+  std::string name = node.substr(node.rfind('/') + 1);
+  char driver[PATH_MAX];
+  ssize_t n = readlink(("/sys/bus/dax/devices/" + name + "/driver").c_str(), driver, sizeof driver - 1);
+  if (n <= 0) return false;
+  driver[n] = 0;
+  std::string path = driver;
+  return path.substr(path.rfind('/') + 1) == "device_dax";
+}
+}  // namespace
+
+std::vector<std::string> NamespacePool::recheck() {
+  std::vector<std::string> problems;
+  std::map<std::string, fixtures::NamespaceInfo> now;
+  for (auto& ns : region_->namespaces()) now[ns.name] = ns;
+  auto forget = [&](const fixtures::NamespaceInfo& ns, const std::string& why) {
+    problems.push_back(ns.name + " " + why);
+    auto it = now.find(ns.name);
+    if (it == now.end()) return;
+    try {
+      region_->destroy(it->second);
+    } catch (const std::exception& error) {
+      problems.push_back(std::string("cannot destroy it: ") + error.what());
+    }
+  };
+  if (fsdax_) {
+    auto it = now.find(fsdax_->name);
+    if (it == now.end() || it->second.mode != "fsdax" ||
+        it->second.block_device != fsdax_->block_device ||
+        !device_node_present(it->second.block_device, true)) {
+      auto old = std::move(fsdax_);
+      forget(*old, "did not come back as fsdax on " + old->block_device);
+    }
+  }
+  for (auto entry = devdax_by_align_.begin(); entry != devdax_by_align_.end();) {
+    auto it = now.find(entry->second.name);
+    if (it != now.end() && it->second.mode == "devdax" &&
+        device_node_present(it->second.dax_device, false) &&
+        served_by_device_dax(it->second.dax_device) && it->second.align == entry->first) {
+      entry->second = it->second;  // re-enabling may rename its dax device
+      ++entry;
+      continue;
+    }
+    auto old = entry->second;
+    entry = devdax_by_align_.erase(entry);
+    forget(old, "did not come back as devdax served by device_dax");
+  }
+  return problems;
 }
 
 std::string NamespacePool::describe() const {

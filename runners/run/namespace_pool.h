@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fixtures/pmem_namespace.h"
 
@@ -27,6 +28,13 @@ class NamespacePool {
   // The fsdax namespace could not be cleaned (a mount could not be
   // removed): make a new one before the next instance uses it.
   void discard_fsdax();
+  // After an instance that tore its namespace down and put it back:
+  // re-reads the namespaces kept for later instances. One that came back
+  // under another device name is updated; one that did not come back as it
+  // was (disabled, other mode, no device node) is forgotten and, when
+  // possible, destroyed, so the next instance that needs it gets a new one.
+  // Returns what could not be cleaned.
+  std::vector<std::string> recheck();
 
   uint64_t region_size() const { return region_size_; }
   std::string describe() const;   // for the run's environment record

@@ -114,6 +114,15 @@ grep -q 'written into free space after punch_hole returned, was overwritten: byt
 grep -q "F's data after punch_hole is not what the operation says" "$out-matrix2.ktap" ||
   fail "no data evidence (check 3)"
 
+# Teardown under a held page: a hold the kernel cannot see (the mapping on
+# anonymous memory) lets umount return with the "mapping" still readable,
+# and data that did not reach the device fails the data check.
+run lifecycle -t teardown_umount/xfs/mapped --inject hold_elsewhere --inject data_lost
+expect_status "$out-lifecycle.ktap" teardown_umount/xfs/mapped FAIL
+grep -q 'the mapping was not revoked' "$out-lifecycle.ktap" || fail "no revocation evidence"
+grep -q 'it went to a released page instead of the device' "$out-lifecycle.ktap" ||
+  fail "no teardown data evidence"
+
 # The kernel verdict: instances whose own checks pass while the kernel
 # itself reports a hung task (a hang: TIMEOUT), or gets the WARN taint
 # (FAIL), fail.
