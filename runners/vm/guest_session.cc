@@ -12,6 +12,7 @@
 #include <deque>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string_view>
 
 #include "core/command.h"
@@ -23,6 +24,8 @@ namespace dt {
 
 namespace {
 using Clock = std::chrono::steady_clock;
+// How long init may take to sync and power off after the runner exited.
+constexpr auto kPoweroffGrace = std::chrono::seconds(60);
 
 // Set by SIGINT/SIGTERM: QEMU runs in its own process group and would
 // outlive the host runner, so the runner stops it and keeps what it has.
@@ -141,6 +144,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   size_t done = 0;
 
   std::string instance_console;  // since the runner's last "begin" marker
+  std::optional<Clock::time_point> runner_exited_at;
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
     if (line.find("daxtorture: begin ") != std::string::npos) instance_console.clear();
@@ -152,8 +156,10 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     if (line.find("daxtorture-init: FATAL") != std::string::npos) outcome.init_fatal = line;
     if (line.find("daxtorture-init: probe ok") != std::string::npos) outcome.probe_ok = true;
     constexpr std::string_view kExited = "daxtorture-init: guest command exited with status ";
-    if (auto at = line.find(kExited); at != std::string::npos)
+    if (auto at = line.find(kExited); at != std::string::npos) {
       outcome.runner_exit_status = std::atoi(line.c_str() + at + kExited.size());
+      runner_exited_at = Clock::now();
+    }
     // A power_cut workload asked for a power failure: kill QEMU at once,
     // before the guest kernel can write back anything more.
     if (auto at = line.find(kPowerCutRequest); at != std::string::npos && outcome.power_cut_for.empty()) {
@@ -215,6 +221,17 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
       break;
     }
     auto now = Clock::now();
+    // Every result is on the host once the runner exited; init only syncs
+    // and powers off. A sync stuck on a filesystem whose device an instance
+    // tore down never returns, while the kernel keeps logging (xfsaild
+    // retrying writes), so the guest is neither silent nor done.
+    if (runner_exited_at && now - *runner_exited_at > kPoweroffGrace) {
+      outcome.poweroff_stuck = true;
+      kill(qemu, SIGKILL);
+      waitpid(qemu, &status, 0);
+      exited = true;
+      break;
+    }
     bool over_deadline = now - started > limits.deadline;
     bool silent = now - last_output > limits.silence;
     if ((over_deadline || silent) && !g_stop_requested && !outcome.task_dump_requested) {
@@ -273,7 +290,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   outcome.seconds = seconds_since_start();
   if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
   bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted ||
-                      !outcome.power_cut_for.empty();
+                      !outcome.power_cut_for.empty() || outcome.poweroff_stuck;
   if (WIFSIGNALED(status) && !killed_by_us) outcome.qemu_killed_by = WTERMSIG(status);
   for (const auto& line : tail) outcome.console_tail += line + "\n";
   return outcome;

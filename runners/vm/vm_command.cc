@@ -356,6 +356,9 @@ int vm_main(Args& args) {
                 << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
                 << std::endl;
     outcome = boot_until_userspace(launch, run_dir + "/console.log", limits, attempts);
+    if (outcome.poweroff_stuck)
+      std::cerr << "daxtorture vm: the guest had not powered off a minute after its runner exited "
+                   "(a sync stuck on a torn-down filesystem?); QEMU killed, no result lost" << std::endl;
     if (reboots == 0) first_outcome = outcome;
 
     run = RunResult();
