@@ -71,6 +71,26 @@ struct InstanceResult {
   Expectation expectation = Expectation::none;
 };
 
+// Where the kernel under test came from, for dashboards that group results by
+// source (KCIDB checkouts and builds) and for bisect evidence. Empty fields are
+// unknown. "kind" is "debian-package" (package/package_version set), "tree" (a
+// git tree built by `daxtorture build`/`vm --tree`/`bisect`: commit, describe,
+// config_sha256 set) or "image" (a bzImage given by path, nothing else known).
+struct KernelOrigin {
+  std::string kind;
+  std::string package;          // e.g. linux-image-6.12.117+deb12-amd64-unsigned
+  std::string package_version;  // Debian version of that package
+  std::string tree;             // path of the git tree it was built from
+  std::string repository_url;   // remote of that tree, if it has one
+  std::string branch;           // branch the tree was on, if any
+  std::string commit;           // full sha of the commit built
+  std::string describe;         // `git describe --always --tags` of it
+  std::string config_sha256;    // of the .config the kernel was built with
+  std::string config_name;      // how that config was made, e.g. "x86_64_defconfig+kvm_guest+daxtorture"
+  std::string compiler;         // CONFIG_CC_VERSION_TEXT of that .config
+  std::string architecture;     // e.g. x86_64
+};
+
 struct RunInfo {
   std::string run_id;              // also the results sub-directory name
   std::string kernel_release;      // uname -r of the kernel under test
@@ -81,6 +101,7 @@ struct RunInfo {
   std::string finished_at;
   double duration_s = 0;
   std::map<std::string, std::string> environment;  // fs options, namespace sizes, ...
+  KernelOrigin kernel_origin;
 };
 
 struct RunResult {

@@ -43,6 +43,26 @@ json number(double value) {
   return value > 0 ? "inf" : "-inf";
 }
 
+json origin_to_json(const KernelOrigin& o) {
+  json out = json::object();
+  auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) out[key] = text(value);
+  };
+  put("kind", o.kind);
+  put("package", o.package);
+  put("package_version", o.package_version);
+  put("tree", o.tree);
+  put("repository_url", o.repository_url);
+  put("branch", o.branch);
+  put("commit", o.commit);
+  put("describe", o.describe);
+  put("config_sha256", o.config_sha256);
+  put("config_name", o.config_name);
+  put("compiler", o.compiler);
+  put("architecture", o.architecture);
+  return out;
+}
+
 json info_to_json(const RunInfo& info) {
   json environment = json::object();
   for (const auto& [key, value] : info.environment)
@@ -57,6 +77,7 @@ json info_to_json(const RunInfo& info) {
       {"finished_at", text(info.finished_at)},
       {"duration_s", number(info.duration_s)},
       {"environment", environment},
+      {"kernel_origin", origin_to_json(info.kernel_origin)},
   };
 }
 
@@ -258,6 +279,22 @@ RunInfo read_info(const json& object, const std::string& path) {
                 "expected a string" + got(value));
       info.environment[key] = value.get<std::string>();
     }
+  }
+  if (const json* origin = in.get("kernel_origin")) {
+    ObjectReader o(*origin, in.path("kernel_origin"));
+    KernelOrigin& k = info.kernel_origin;
+    o.string("kind", k.kind);
+    o.string("package", k.package);
+    o.string("package_version", k.package_version);
+    o.string("tree", k.tree);
+    o.string("repository_url", k.repository_url);
+    o.string("branch", k.branch);
+    o.string("commit", k.commit);
+    o.string("describe", k.describe);
+    o.string("config_sha256", k.config_sha256);
+    o.string("config_name", k.config_name);
+    o.string("compiler", k.compiler);
+    o.string("architecture", k.architecture);
   }
   return info;
 }

@@ -52,6 +52,11 @@ RunResult full_run() {
   run.info.duration_s = 200.25;
   run.info.environment = {{"pmem.size", "2G"}, {"xfs.mkfs", "-m reflink=0"},
                           {"unicode", "größe ✓"}};
+  run.info.kernel_origin.kind = "tree";
+  run.info.kernel_origin.tree = "/src/linux";
+  run.info.kernel_origin.commit = "537f385a3cae0123456789abcdef0123456789ab";
+  run.info.kernel_origin.describe = "v6.12.117-3-g537f385a3cae";
+  run.info.kernel_origin.config_sha256 = "ab12";
   run.instances.push_back(full_instance());
   InstanceResult skipped;
   skipped.name = "mmap_sync/devdax/2m";
@@ -123,6 +128,12 @@ void expect_same(const RunResult& a, const RunResult& b) {
   EXPECT_EQ(a.info.finished_at, b.info.finished_at);
   EXPECT_EQ(a.info.duration_s, b.info.duration_s);
   EXPECT_EQ(a.info.environment, b.info.environment);
+  EXPECT_EQ(a.info.kernel_origin.kind, b.info.kernel_origin.kind);
+  EXPECT_EQ(a.info.kernel_origin.tree, b.info.kernel_origin.tree);
+  EXPECT_EQ(a.info.kernel_origin.commit, b.info.kernel_origin.commit);
+  EXPECT_EQ(a.info.kernel_origin.describe, b.info.kernel_origin.describe);
+  EXPECT_EQ(a.info.kernel_origin.config_sha256, b.info.kernel_origin.config_sha256);
+  EXPECT_EQ(a.info.kernel_origin.package, b.info.kernel_origin.package);
   ASSERT_EQ(a.instances.size(), b.instances.size());
   for (size_t i = 0; i < a.instances.size(); ++i) {
     SCOPED_TRACE(a.instances[i].name);
