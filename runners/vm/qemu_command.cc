@@ -14,8 +14,7 @@ std::string guest_kernel_cmdline(const QemuLaunch& launch) {
   // dumps the host asks for when a guest hangs.
   std::string cmdline = "console=ttyS0,115200 panic=-1 sysrq_always_enabled "
                         "sysctl.kernel.hung_task_timeout_secs=60 loglevel=6 "
-                        "daxtorture.modroot=" + launch.kernel.module_root +
-                        " daxtorture.vm=" + launch.token;
+                        "daxtorture.vm=" + launch.token;
   if (launch.probe_only) cmdline += " daxtorture.probe=1";
   if (!launch.profile.kernel_cmdline.empty()) cmdline += " " + launch.profile.kernel_cmdline;
   return cmdline;
@@ -38,7 +37,6 @@ std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
       "-kernel", launch.kernel.image,
       "-initrd", launch.initramfs,
       "-append", guest_kernel_cmdline(launch),
-      "-virtfs", "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap",
       "-virtfs", "local,path=" + launch.run_dir + ",mount_tag=results,security_model=none",
       "-display", "none",
       "-no-reboot",

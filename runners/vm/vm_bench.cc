@@ -81,7 +81,7 @@ VmBenchOptions parse_options(Args& args) {
 // The guest's command: the benchmark's console output goes to the second
 // serial port, which the host copies to its stdout as it arrives.
 std::string guest_script(const VmBenchOptions& o, const QemuLaunch& launch) {
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "bench",
+  std::vector<std::string> argv = {kGuestBinary, "bench",
                                    "--vm-guest", launch.token,
                                    "--machine", "qemu-" + launch.accel,
                                    "--out", "/run/daxtorture/results/bench.json"};

@@ -33,8 +33,12 @@ const char* const kVmHelp = R"(usage: daxtorture vm [OPTIONS]
        daxtorture vm bench [OPTIONS]   (fault latency; see 'daxtorture vm bench --help')
 
 Boots a kernel in QEMU with an emulated NVDIMM (label area, fsdax and devdax
-namespaces made inside through libndctl), shares this machine's root with the
-guest read-only, and runs 'daxtorture run' there. The KTAP stream arrives on
+namespaces made inside through libndctl) and runs 'daxtorture run' there. The
+guest runs from its own image (this binary, mkfs.xfs, mkfs.ext4, xfs_io,
+dmsetup, ndctl, daxctl, kmod, busybox, their libraries, the kernel's modules),
+built at the start of a run and cached by content under
+/var/cache/daxtorture/guest-images: a package upgrade on this machine during
+a run cannot reach the guest. The KTAP stream arrives on
 stdout as instances finish, progress on stderr; results are written on the
 host as they happen, so a guest that panics or hangs loses nothing finished.
 
@@ -144,7 +148,7 @@ std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
                          const std::string& token, const std::string& run_id,
                          const std::string& accel, double timeout_scale,
                          const std::string& after_power_cut) {
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "run",
+  std::vector<std::string> argv = {kGuestBinary, "run",
                                    "--vm-guest", token,
                                    "--run-dir", "/run/daxtorture/results",
                                    "--run-id", run_id,
@@ -429,6 +433,7 @@ int vm_main(Args& args) {
   env["profile"] = options.profile;
   env["accelerator"] = launch.accel;
   env["qemu_command"] = join_command(qemu_argv(launch));
+  record_guest_image(launch.image, env);
   env["timeout_scale"] = std::to_string(scale);
   env["boot_attempts"] = std::to_string(attempts);
   env["reboots_after_guest_failure"] = std::to_string(reboots);
