@@ -26,11 +26,12 @@ using Clock = std::chrono::steady_clock;
 // Bumped when the layout changes in a way the inputs do not show.
 constexpr const char* kImageFormat = "daxtorture-guest-image 1, newc cpio, modules decompressed";
 
-// busybox serves /init and run.sh (sh) and the tools /init uses; every
-// other program is the real one from its Debian package.
+// busybox serves /init and run.sh (sh), the tools /init uses and a shell
+// for a farm's test definition (daxtorture.shell=1); every other program
+// is the real one from its Debian package.
 const std::vector<std::string> kBusyboxApplets = {
     "sh", "mount", "mkdir", "cat", "echo", "sleep", "poweroff", "sync", "ls", "grep", "sed",
-    "ln", "rm", "dmesg", "ps", "uname", "head", "tail"};
+    "ln", "rm", "dmesg", "ps", "uname", "head", "tail", "setsid", "cttyhack"};
 
 // Module folders kept whole: the kernel loads some of these itself through
 // /sbin/modprobe (crypto for xfs and ext4 checksums), which no name in our

@@ -60,10 +60,13 @@ run:
   --accel auto|tcg|kvm   accelerator (default auto: KVM only when the CPU has
                          vmx/svm and a probe boot succeeds)
   --timeout-scale X      multiply workload timeouts (default from the profile)
-  --hang-timeout SECONDS a guest silent this long (no console, no KTAP) is
-                         hung: its blocked tasks are dumped (sysrq w, l) to
-                         the console, then it is killed and booted again
-                         (default: the longest instance timeout + 3 min)
+  --hang-timeout SECONDS an instance with no result this long after it
+                         started, or a guest silent this long, is hung: its
+                         blocked tasks are dumped (sysrq w, l) to the
+                         console, then it is killed and booted again; a
+                         chatty console does not hide a hang (default: each
+                         instance's scaled timeout + 60 s; silence: the
+                         longest instance timeout + 3 min)
   --nvdimm FILE          NVDIMM backing file to use and keep (default: a new
                          sparse file in the run folder, deleted afterwards)
   --expectations PATH    known failures: a .expect file, or a folder whose
@@ -222,6 +225,10 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
   else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
   else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
+  else if (outcome.instance_overdue)
+    fate = "the guest was hung (no result " + std::to_string(outcome.overdue_budget_s) +
+           " s after the instance started) and was killed" +
+           (outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "");
   else if (outcome.silent_too_long)
     fate = std::string("the guest was silent too long (hung) and was killed") +
            (outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "");
@@ -269,6 +276,14 @@ GuestSessionLimits session_limits(const std::vector<Instance>& expected, double 
   limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
   limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
   if (hang_timeout_s > 0) limits.silence = std::chrono::seconds(hang_timeout_s);
+  // The guest runner ends a workload at its timeout and reaps it within
+  // 20 s; set-up and teardown take seconds. Past that, only a hung guest
+  // (or a stopped runner) has still not sent the result.
+  constexpr long kHangGrace = 60;
+  for (const auto& instance : expected)
+    limits.instance_budget[instance.name()] = std::chrono::seconds(
+        hang_timeout_s > 0 ? hang_timeout_s
+                           : static_cast<long>(instance.workload->spec.timeout.count() * scale) + kHangGrace);
   limits.show_progress = !quiet;
   return limits;
 }
