@@ -1,6 +1,7 @@
 #include "runners/vm/guest_launch.h"
 
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -85,6 +86,9 @@ GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::st
               << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
               << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
     std::filesystem::remove(launch.ktap_file);
+    // A QEMU that could not start (its package being upgraded right now)
+    // gets a moment before the next attempt.
+    if (outcome.seconds < 5) sleep(5);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "core/command.h"
@@ -18,6 +19,7 @@
 #include "runners/progress.h"
 #include "runners/report_files.h"
 #include "runners/results_store.h"
+#include "runners/shard.h"
 #include "runners/vm/guest_launch.h"
 #include "runners/vm/vm_bench.h"
 #include "runners/vm/guest_session.h"
@@ -76,6 +78,11 @@ run:
   --no-expectations      judge every failure as new
   --repeat N             run each instance N times in a row (named NAME#2, ...),
                          to measure how often a failure reproduces
+  --shard K/N            run part K of N of the selected instances, so that N
+                         machines split one run: deterministic (the same on
+                         every machine and night for the same selection) and
+                         balanced by expected time (workload timeout + 10 s
+                         each; longest first, to the least loaded part)
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --resume RUN_DIR       finish an interrupted run: instances with a verdict
                          are kept, the others run again into the same folder
@@ -101,6 +108,7 @@ struct VmOptions {
   bool quiet = false;
   std::vector<std::string> injections;
   int repeat = 1;
+  std::optional<Shard> shard;
   std::string resume;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
@@ -124,6 +132,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--resume") options.resume = args.value(*option);
     else if (*option == "--hang-timeout") options.hang_timeout_s = static_cast<long>(args.positive_number(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
+    else if (*option == "--shard") options.shard = parse_shard(args.value(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--timeout-scale") {
@@ -138,9 +147,10 @@ VmOptions parse_options(Args& args) {
   }
   if (options.accel != "auto" && options.accel != "tcg" && options.accel != "kvm")
     throw UsageError("--accel takes auto, tcg or kvm, not '" + options.accel + "'");
-  if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.run_id.empty()))
-    throw UsageError("--resume takes the instances, repetitions and run id of the run it resumes; "
-                     "drop -t, --repeat and --run-id");
+  if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.run_id.empty() ||
+                                  options.shard))
+    throw UsageError("--resume takes the instances, repetitions, shard and run id of the run it resumes; "
+                     "drop -t, --repeat, --shard and --run-id");
   if (!options.modules.empty() && options.kernel_image.empty())
     throw UsageError("--modules goes with --kernel IMAGE");
   return options;
@@ -314,6 +324,16 @@ int vm_main(Args& args) {
                      "busybox-static, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
   std::vector<Instance> expected = repeat_instances(select_instances(options.patterns), options.repeat);
+  if (options.shard) {
+    // The guest runs exactly this part: its names, repetitions included.
+    expected = shard_instances(expected, *options.shard);
+    if (expected.empty())
+      throw UsageError("--shard " + std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count) +
+                       " holds no instance: the selection has fewer instances than parts; fix: fewer parts");
+    options.patterns.clear();
+    for (const auto& instance : expected) options.patterns.push_back(instance.name());
+    options.repeat = 1;
+  }
   validate_injections(options.injections, expected);
   Progress progress(expected.size());
   if (geteuid() != 0)
@@ -453,6 +473,8 @@ int vm_main(Args& args) {
   env["boot_attempts"] = std::to_string(attempts);
   env["reboots_after_guest_failure"] = std::to_string(reboots);
   env["power_cuts"] = std::to_string(power_cuts);
+  if (options.shard)
+    env["shard"] = std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count);
   if (first_outcome.userspace_after_s >= 0)
     env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
   if (first_outcome.first_instance_after_s >= 0)

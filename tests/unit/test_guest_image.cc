@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "core/command.h"
 #include "core/errors.h"
@@ -86,6 +87,38 @@ TEST(CommandFailure, ExecFailureIsExplained) {
             std::string::npos)
       << describe_failure(result);
   std::filesystem::remove(script);
+}
+
+}  // namespace
+}  // namespace dt
+
+namespace dt {
+namespace {
+
+// Every program the guest side runs by name must be in the image: scan the
+// sources that run in the guest for run_command/run_checked({"NAME", ...}).
+TEST(GuestImage, CarriesEveryProgramTheGuestRuns) {
+  const auto& programs = guest_programs();
+  std::regex call(R"(run_(command|checked)\(\{"([^"]+)")");
+  int seen = 0;
+  for (const char* folder : {"core", "fixtures", "workloads", "runners/run"}) {
+    for (const auto& item :
+         std::filesystem::recursive_directory_iterator(std::string(DAXTORTURE_SOURCE_DIR) + "/" + folder)) {
+      if (item.path().extension() != ".cc" && item.path().extension() != ".h") continue;
+      std::ifstream in(item.path());
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      for (std::sregex_iterator it(text.begin(), text.end(), call), end; it != end; ++it) {
+        ++seen;
+        std::string program = (*it)[2];
+        EXPECT_NE(std::find(programs.begin(), programs.end(), program), programs.end())
+            << item.path() << " runs " << program << ", which the guest image does not carry";
+      }
+    }
+  }
+  EXPECT_GT(seen, 5);
+  // mkfs is run as "mkfs." + type (fixtures/dax_filesystem.cc).
+  for (const char* mkfs : {"mkfs.xfs", "mkfs.ext4"})
+    EXPECT_NE(std::find(programs.begin(), programs.end(), mkfs), programs.end());
 }
 
 }  // namespace
