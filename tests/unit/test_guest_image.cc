@@ -99,7 +99,7 @@ namespace {
 // sources that run in the guest for run_command/run_checked({"NAME", ...}).
 TEST(GuestImage, CarriesEveryProgramTheGuestRuns) {
   const auto& programs = guest_programs();
-  std::regex call(R"(run_(command|checked)\(\{"([^"]+)")");
+  std::regex call(R"re(run_(command|checked)\(\{"([^"]+)")re");
   int seen = 0;
   for (const char* folder : {"core", "fixtures", "workloads", "runners/run"}) {
     for (const auto& item :
