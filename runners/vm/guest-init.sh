@@ -43,7 +43,9 @@ if [ -n "$shell" ]; then
   exec setsid cttyhack sh -l
 fi
 
-for mod in 9pnet_virtio 9p; do
+# virtio_pci is built in on 6.12, a module on 6.1 (modprobe of a built-in
+# module succeeds).
+for mod in virtio_pci 9pnet_virtio 9p; do
   out=$(modprobe "$mod" 2>&1) || fatal "modprobe $mod failed: $out"
 done
 mkdir -p /run/daxtorture/results

@@ -317,7 +317,7 @@ const std::vector<std::string>& guest_programs() {
 std::vector<std::string> guest_module_names() {
   std::set<std::string> names = {
       // the results share
-      "9pnet_virtio", "9p",
+      "virtio_pci", "9pnet_virtio", "9p",
       // the namespace pool (runners/run/namespace_pool.cc)
       "nfit", "nd_pmem", "dax_pmem", "device_dax", "kmem",
       // the filesystems and the slow device (fixtures/)
