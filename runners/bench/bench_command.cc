@@ -26,9 +26,15 @@ benchmark per point of the matrix
   ACCESS  read or write fault; SYNC map_sync (MAP_SYNC) or nosync
   TOUCH   first (fresh storage), refault (after MADV_DONTNEED), populate
           (mmap with MAP_POPULATE; sample = call time / faults)
-Each fault is timed on its own: the benchmark time is the mean latency of
-one fault; counters mean_us, p50_us, p99_us, max_us, faults_per_s,
-bytes_per_fault. The thread's fault count (minor + major; DAX counts a fault
+Each fault is timed on its own: the benchmark time (real_time) is the mean
+latency of one fault, cpu_time the thread's CPU time per fault over the
+same faults; counters mean_us, p50_us, p99_us, max_us, faults_per_s,
+bytes_per_fault, cpu_us, idle_entries. Under 'vm bench --clock icount'
+every time is virtual (one ns per guest instruction), and a benchmark
+during whose timed faults a CPU went idle reports an error: the virtual
+clock skipped that time (a wait for a device or a timer needs --clock wall).
+The JSON has no NaN or inf (strict parsers and Google Benchmark's compare.py
+read it). The thread's fault count (minor + major; DAX counts a fault
 that allocates as major) must equal one per SIZE, or the benchmark reports
 an error instead of a number. BM_touch_loop/fsdax_xfs/4k/... times the same
 faults as one plain loop, as an independent check of the per-fault figure.
@@ -42,21 +48,30 @@ run options:
   --region REGION        pmem region to reconfigure (e.g. region1)
   --yes-destroy          confirm that every namespace on --region may go
   --machine NAME         recorded in the context (qemu-tcg, qemu-kvm, host)
-  --vm-guest TOKEN       internal: set by 'daxtorture vm bench'
-  --inject FAULT         prove the fault-size check fails: fault_around (keep
-                         the kernel's fault-around, 16 pages per page-cache
-                         read fault) or misaligned (huge mappings 4 KiB off
-                         their boundary); never in a real measurement
+  --vm-guest TOKEN, --icount OPTION, --host-name NAME
+                         internal: set by 'daxtorture vm bench' (the QEMU
+                         -icount option the guest runs under, the host's name)
+  --inject FAULT         prove a check fails; never in a real measurement:
+                         fault_around (keep the kernel's fault-around, 16
+                         pages per page-cache read fault) or misaligned
+                         (huge mappings 4 KiB off their boundary): the
+                         fault-size check must fail; device_delay (each timed
+                         fault also sleeps 200 us): under icount the idle
+                         check must refuse every figure
   --benchmark_NAME=VALUE passed to Google Benchmark, e.g.
                          --benchmark_filter=fsdax_xfs/4k  --benchmark_repetitions=3
                          (default repetitions: 9, what --compare needs)
 
 compare and plot:
-  --compare OLD NEW      per benchmark: median over repetitions of the
-                         per-fault mean, p50 and p99 on each side, the change
-                         of the mean, and a two-sided Mann-Whitney U test over
-                         the repetitions (significant: p < 0.05; wants >= 9
-                         repetitions a side)
+  --compare OLD NEW      per benchmark: the median over repetitions of each
+                         repetition's per-fault mean ("mean" column), p50
+                         and p99 on each side, their change, and a
+                         two-sided Mann-Whitney U test over the repetitions
+                         (significant: p < 0.05 and, when both files were
+                         measured under icount, a change of at least
+                         --min-change; wants >= 9 repetitions a side)
+  --min-change PCT       smallest change that counts as significant
+                         (default: 0.5 when both files are icount, else 0)
   --markdown FILE        also write the comparison as a Markdown table
   --plot OUT.svg         SVG: write-fault latency (p50, p99, log scale) by
                          fault size and mapping, one colour per JSON file
@@ -108,6 +123,8 @@ int bench_main(Args& args) {
     else if (*option == "--yes-destroy") run.yes_destroy = true;
     else if (*option == "--machine") run.machine = args.value(*option);
     else if (*option == "--vm-guest") run.vm_token = args.value(*option);
+    else if (*option == "--icount") run.icount = args.value(*option);
+    else if (*option == "--host-name") run.host_name = args.value(*option);
     else if (*option == "--inject") run.injections.push_back(args.value(*option));
     else if (option->rfind("--benchmark_", 0) == 0) run.benchmark_flags.push_back(*option + "=" + args.value(*option));
     else unknown_option("bench", *option);

@@ -6,6 +6,8 @@ namespace {
 std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + "M"; }
 }  // namespace
 
+std::string icount_option(int shift) { return "shift=" + std::to_string(shift) + (getenv("DT_SLEEP_OFF") ? ",sleep=off" : ",sleep=on"); }
+
 std::string guest_kernel_cmdline(const QemuLaunch& launch) {
   // panic=-1 with -no-reboot: a panic ends QEMU at once instead of leaving a
   // dead guest for the watchdog. hung_task_timeout_secs turns a layout
@@ -23,9 +25,13 @@ std::string guest_kernel_cmdline(const QemuLaunch& launch) {
 
 std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
   const MachineProfile& profile = launch.profile;
+  const bool icount = launch.accel != "kvm" && launch.icount_shift >= 0;
+  // Instruction counting needs single-threaded TCG (QEMU refuses it with
+  // thread=multi).
+  const std::string tcg_thread = icount ? "single" : profile.tcg_thread;
   std::vector<std::string> argv = {
       "qemu-system-x86_64",
-      "-accel", launch.accel == "kvm" ? "kvm" : "tcg,thread=" + profile.tcg_thread,
+      "-accel", launch.accel == "kvm" ? "kvm" : "tcg,thread=" + tcg_thread,
       "-cpu", launch.accel == "kvm" && profile.cpu == "max" ? "host" : profile.cpu,
       "-smp", std::to_string(profile.cpus),
       "-machine", "pc,nvdimm=on",
@@ -48,6 +54,13 @@ std::vector<std::string> qemu_argv(const QemuLaunch& launch) {
                   : "unix:" + launch.monitor_socket + ",server=on,wait=off",
       "-nodefaults",
   };
+  // sleep=off: an idle guest does not wait for host time to pass, its
+  // clock jumps to the next timer (deterministic, host-independent);
+  // align is off by default and only means something with sleep=on.
+  if (icount) {
+    argv.push_back("-icount");
+    argv.push_back(icount_option(launch.icount_shift));
+  }
   // -nodefaults drops the VGA card and the default network; the console is
   // the serial port above.
   return argv;

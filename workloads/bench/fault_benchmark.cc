@@ -7,9 +7,11 @@
 #include <barrier>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "workloads/bench/fault_mapping.h"
+#include "workloads/bench/idle_watch.h"
 #include "workloads/bench/latency_stats.h"
 
 namespace dt::bench {
@@ -30,6 +32,9 @@ struct RunShare {
   uint64_t faults = 0, major = 0;
   double busiest_thread_s = 0;   // timed loop, first fault to last
   double summed_s = 0;           // sum of the samples
+  double cpu_s = 0;              // threads' CPU time over their timed loops
+  uint64_t idle = 0;             // idle entries of any CPU meanwhile
+  bool idle_known = false;
   std::string error;
   // Per thread: the untimed warm-up pass ran. Under TCG the first pass
   // over a kernel path pays for translating its code; without it the first
@@ -61,8 +66,23 @@ struct ThreadRun {
   std::vector<double> samples_us;
   ThreadFaults faults;
   double loop_s = 0;
+  double cpu_s = 0;
+  std::optional<uint64_t> idle;   // CPU idle entries over the timed loop
   std::string error;
 };
+
+// Idle entries between two readings; nullopt when either is unknown.
+std::optional<uint64_t> idle_between(std::optional<uint64_t> before, std::optional<uint64_t> after) {
+  if (!before || !after) return std::nullopt;
+  return *after - *before;
+}
+
+std::string idle_error(uint64_t entries) {
+  return "a CPU went idle " + std::to_string(entries) +
+         " time(s) during the timed faults: under -icount sleep=off the guest clock jumped over "
+         "that idle time, so no instruction count backs this figure (a wait for a device or a "
+         "timer); measure this case with --clock wall";
+}
 
 // One fault per iteration, each timed on its own.
 ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& store, RunShare& share) {
@@ -86,12 +106,17 @@ ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& s
   }
   run.samples_us.assign(n, 0.0);   // allocated and touched before timing
   ThreadFaults before{}, after{};
-  uint64_t i = 0, loop_start = 0, loop_end = 0;
+  uint64_t i = 0, loop_start = 0, loop_end = 0, cpu_start = 0, cpu_end = 0;
+  const std::optional<uint64_t> idle_before = idle_entries();
   for (auto _ : state) {
     uint8_t* at = mapping->base() + i * c.fault_size + touch_offset(c);
-    if (i == 0) before = thread_faults();
+    if (i == 0) {
+      before = thread_faults();
+      cpu_start = thread_cpu_ns();
+    }
     const uint64_t t0 = now_ns();
     touch(at, c.write, i);
+    device_delay();
     const uint64_t t1 = now_ns();
     // Untimed, inside the counted window: a load from the unit's last
     // 4 KiB page. A unit the fault mapped whole takes no fault here; one
@@ -100,14 +125,17 @@ ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& s
     if (i == 0) loop_start = t0;
     if (i + 1 == n) {
       loop_end = t1;
+      cpu_end = thread_cpu_ns();
       after = thread_faults();
     }
     run.samples_us[i] = static_cast<double>(t1 - t0) * 1e-3;
     state.SetIterationTime(static_cast<double>(t1 - t0) * 1e-9);
     ++i;
   }
+  run.idle = idle_between(idle_before, idle_entries());
   run.faults = {after.minor - before.minor, after.major - before.major};
   run.loop_s = static_cast<double>(loop_end - loop_start) * 1e-9;
+  run.cpu_s = static_cast<double>(cpu_end - cpu_start) * 1e-9;
   if (run.error.empty() && run.faults.total() != n) run.error = count_error(c, run.faults, n);
   return run;
 }
@@ -130,10 +158,13 @@ ThreadRun populate_loop(benchmark::State& state, const FaultCase& c, TargetStore
     state.SkipWithError(run.error.c_str());
   }
   run.samples_us.reserve(populate_calls(c));
+  const std::optional<uint64_t> idle_before = idle_entries();
   for (auto _ : state) {
     try {
       ThreadFaults before = thread_faults();
+      const uint64_t cpu_start = thread_cpu_ns();
       double took = mapping->map(true);
+      run.cpu_s += static_cast<double>(thread_cpu_ns() - cpu_start) * 1e-9;
       ThreadFaults after = thread_faults();
       mapping->unmap();
       ThreadFaults faults{after.minor - before.minor, after.major - before.major};
@@ -148,12 +179,18 @@ ThreadRun populate_loop(benchmark::State& state, const FaultCase& c, TargetStore
       state.SkipWithError(run.error.c_str());
     }
   }
+  run.idle = idle_between(idle_before, idle_entries());
   return run;
 }
 
-void report(benchmark::State& state, const FaultCase& c, RunShare& share, ThreadRun run) {
+void report(benchmark::State& state, const FaultCase& c, RunShare& share, ThreadRun run, TimingRules rules) {
   {
     std::lock_guard<std::mutex> lock(share.mutex);
+    share.cpu_s += run.cpu_s;
+    if (run.idle) {
+      share.idle += *run.idle;
+      share.idle_known = true;
+    }
     share.samples_us.insert(share.samples_us.end(), run.samples_us.begin(), run.samples_us.end());
     share.faults += run.faults.total();
     share.major += run.faults.major;
@@ -163,6 +200,7 @@ void report(benchmark::State& state, const FaultCase& c, RunShare& share, Thread
   }
   share.barrier.arrive_and_wait();
   if (state.thread_index() != 0) return;
+  if (share.error.empty() && rules.virtual_clock && share.idle > 0) share.error = idle_error(share.idle);
   if (!share.error.empty()) {
     state.SkipWithError(share.error.c_str());
   } else {
@@ -175,6 +213,8 @@ void report(benchmark::State& state, const FaultCase& c, RunShare& share, Thread
     state.counters["faults"] = faults;
     state.counters["major_faults"] = static_cast<double>(share.major);
     state.counters["bytes_per_fault"] = static_cast<double>(c.fault_size);
+    state.counters["cpu_us"] = faults > 0 ? share.cpu_s * 1e6 / faults : 0;
+    if (share.idle_known) state.counters["idle_entries"] = static_cast<double>(share.idle);
     // Populate: faults per second of mmap time; otherwise of the busiest
     // thread's loop, so two threads show their combined rate.
     const double seconds = c.touch == Touch::populate ? share.summed_s : share.busiest_thread_s;
@@ -182,20 +222,22 @@ void report(benchmark::State& state, const FaultCase& c, RunShare& share, Thread
   }
   share.samples_us.clear();
   share.faults = share.major = 0;
-  share.busiest_thread_s = share.summed_s = 0;
+  share.busiest_thread_s = share.summed_s = share.cpu_s = 0;
+  share.idle = 0;
+  share.idle_known = false;
   share.error.clear();
 }
 }  // namespace
 
-size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase>& cases) {
+size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase>& cases, TimingRules rules) {
   size_t registered = 0;
   for (const FaultCase& c : cases) {
     if (!store.available(c.kind)) continue;
     auto share = std::make_shared<RunShare>(c.threads);
-    auto body = [c, share, &store](benchmark::State& state) {
+    auto body = [c, share, &store, rules](benchmark::State& state) {
       ThreadRun run = c.touch == Touch::populate ? populate_loop(state, c, store, *share)
                                                   : fault_loop(state, c, store, *share);
-      report(state, c, *share, std::move(run));
+      report(state, c, *share, std::move(run), rules);
     };
     benchmark::RegisterBenchmark(case_name(c).c_str(), body)
         ->Iterations(static_cast<benchmark::IterationCount>(
@@ -208,7 +250,7 @@ size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase
     const FaultCase loop = touch_loop_case();
     if (c.kind == loop.kind && c.fault_size == loop.fault_size && c.write == loop.write &&
         c.map_sync == loop.map_sync && c.touch == loop.touch && c.threads == 1) {
-      register_touch_loop_benchmark(store);
+      register_touch_loop_benchmark(store, rules);
       ++registered;
     }
   }
@@ -216,40 +258,55 @@ size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase
 }
 
 namespace {
+// What one pass of the touch loop measured.
+struct PassTime {
+  uint64_t ns = 0;       // the loop's time, or the sum of per-fault times
+  uint64_t cpu_ns = 0;   // thread CPU time over the pass's faults
+  std::optional<uint64_t> idle;
+};
+
 // One pass of the touch loop's faults on fresh storage: timed as a whole
-// (returns the loop's nanoseconds), or each fault on its own as BM_fault
-// times it (returns the sum of the per-fault times). Throws SetupError,
-// or std::runtime_error when the fault count is not one per page.
-uint64_t touch_pass(const FaultCase& c, TargetStore& store, bool time_each) {
+// (the loop's nanoseconds), or each fault on its own as BM_fault times it
+// (the sum of the per-fault times). Throws SetupError, or
+// std::runtime_error when the fault count is not one per page.
+PassTime touch_pass(const FaultCase& c, TargetStore& store, bool time_each) {
   const uint64_t n = faults_per_thread(c);
   FaultMapping mapping(c, store.prepare(c, 0));
   mapping.map(false);
   uint8_t* base = mapping.base() + touch_offset(c);
-  uint64_t total = 0;
+  PassTime pass;
+  const std::optional<uint64_t> idle_before = idle_entries();
   ThreadFaults before = thread_faults();
+  const uint64_t cpu_start = thread_cpu_ns();
   if (time_each) {
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t t0 = now_ns();
       touch(base + i * c.fault_size, c.write, i);
-      total += now_ns() - t0;
+      device_delay();
+      pass.ns += now_ns() - t0;
     }
   } else {
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < n; ++i) touch(base + i * c.fault_size, c.write, i);
-    total = now_ns() - t0;
+    for (uint64_t i = 0; i < n; ++i) {
+      touch(base + i * c.fault_size, c.write, i);
+      device_delay();
+    }
+    pass.ns = now_ns() - t0;
   }
+  pass.cpu_ns = thread_cpu_ns() - cpu_start;
   ThreadFaults after = thread_faults();
+  pass.idle = idle_between(idle_before, idle_entries());
   ThreadFaults faults{after.minor - before.minor, after.major - before.major};
   if (faults.total() != n) throw std::runtime_error(count_error(c, faults, n));
-  return total;
+  return pass;
 }
 }  // namespace
 
-void register_touch_loop_benchmark(TargetStore& store) {
+void register_touch_loop_benchmark(TargetStore& store, TimingRules rules) {
   const FaultCase c = touch_loop_case();
   if (!store.available(c.kind)) return;
   auto runs = std::make_shared<uint64_t>(0);
-  auto body = [c, &store, runs](benchmark::State& state) {
+  auto body = [c, &store, runs, rules](benchmark::State& state) {
     const double n = static_cast<double>(faults_per_thread(c));
     for (auto _ : state) {
       try {
@@ -259,14 +316,21 @@ void register_touch_loop_benchmark(TargetStore& store) {
         // shared machine changes from one repetition to the next, and
         // the pair shows whether timing each fault changes the figure.
         const bool loop_first = *runs % 2 == 0;
-        const uint64_t first = touch_pass(c, store, !loop_first);
-        const uint64_t second = touch_pass(c, store, loop_first);
-        const double loop_ns = static_cast<double>(loop_first ? first : second);
-        const double each_ns = static_cast<double>(loop_first ? second : first);
+        const PassTime first = touch_pass(c, store, !loop_first);
+        const PassTime second = touch_pass(c, store, loop_first);
+        const PassTime& loop = loop_first ? first : second;
+        const double loop_ns = static_cast<double>(loop.ns);
+        const double each_ns = static_cast<double>((loop_first ? second : first).ns);
         state.SetIterationTime(loop_ns * 1e-9 / n);
         state.counters["per_fault_us"] = loop_ns * 1e-3 / n;
         state.counters["paired_timed_mean_us"] = each_ns * 1e-3 / n;
         state.counters["faults"] = n;
+        state.counters["cpu_us"] = static_cast<double>(loop.cpu_ns) * 1e-3 / n;
+        if (first.idle && second.idle) {
+          const uint64_t idle = *first.idle + *second.idle;
+          state.counters["idle_entries"] = static_cast<double>(idle);
+          if (rules.virtual_clock && idle > 0) state.SkipWithError(idle_error(idle).c_str());
+        }
       } catch (const std::exception& error) {
         state.SkipWithError(error.what());
       }
