@@ -56,8 +56,8 @@ run options:
                          pages per page-cache read fault) or misaligned
                          (huge mappings 4 KiB off their boundary): the
                          fault-size check must fail; device_delay (each timed
-                         fault also sleeps 200 us): under icount the idle
-                         check must refuse every figure
+                         read fault also sleeps 200 us): under icount the
+                         idle check must refuse those figures
   --benchmark_NAME=VALUE passed to Google Benchmark, e.g.
                          --benchmark_filter=fsdax_xfs/4k  --benchmark_repetitions=3
                          (default repetitions: 9, what --compare needs)
@@ -82,6 +82,20 @@ error, 2 usage or environment error.
 )";
 
 namespace {
+// "0.5" -> 0.005 (a fraction); UsageError for anything but a percentage.
+double parse_percent(const std::string& text) {
+  size_t used = 0;
+  double value = -1;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || value < 0 || value >= 100)
+    throw UsageError("--min-change takes a percentage from 0 to 100, like 0.5, not '" + text + "'");
+  return value / 100;
+}
+
 void write_plot(const std::string& path, const std::vector<reports::BenchFile>& files) {
   std::ostringstream svg;
   reports::write_latency_svg(svg, files);
@@ -106,6 +120,7 @@ int bench_main(Args& args) {
   BenchRunOptions run;
   std::vector<std::string> compare, plot_inputs;
   std::string plot, markdown;
+  double min_change = -1;   // -1: the default of the files' clock
   while (!args.done()) {
     auto option = args.option();
     if (!option) {
@@ -118,6 +133,7 @@ int bench_main(Args& args) {
       compare.push_back(args.positional());
     } else if (*option == "--plot") plot = args.value(*option);
     else if (*option == "--markdown") markdown = args.value(*option);
+    else if (*option == "--min-change") min_change = parse_percent(args.value(*option));
     else if (*option == "--out") run.out = args.value(*option);
     else if (*option == "--region") run.region = args.value(*option);
     else if (*option == "--yes-destroy") run.yes_destroy = true;
@@ -132,11 +148,12 @@ int bench_main(Args& args) {
   if (!compare.empty()) {
     if (!plot_inputs.empty()) throw UsageError("--compare takes exactly two files: OLD.json NEW.json");
     auto files = load_all(compare);
-    auto deltas = reports::compare_bench(files[0], files[1]);
-    reports::write_comparison_text(std::cout, deltas, files[0].label(), files[1].label());
+    if (min_change < 0) min_change = reports::default_min_change(files[0], files[1]);
+    auto deltas = reports::compare_bench(files[0], files[1], 0.05, min_change);
+    reports::write_comparison_text(std::cout, deltas, files[0].label(), files[1].label(), min_change);
     if (!markdown.empty()) {
       std::ostringstream table;
-      reports::write_comparison_markdown(table, deltas, files[0].label(), files[1].label());
+      reports::write_comparison_markdown(table, deltas, files[0].label(), files[1].label(), min_change);
       write_file_atomically(markdown, table.str());
     }
     if (!plot.empty()) write_plot(plot, files);
@@ -149,6 +166,7 @@ int bench_main(Args& args) {
   }
   if (!plot_inputs.empty()) throw UsageError("unexpected argument '" + plot_inputs.front() + "'");
   if (!markdown.empty()) throw UsageError("--markdown goes with --compare");
+  if (min_change >= 0) throw UsageError("--min-change goes with --compare");
   return run_bench(run);
 }
 

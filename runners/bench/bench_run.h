@@ -19,8 +19,8 @@ struct BenchRunOptions {
   // "fault_around": keep the kernel's fault-around, so page-cache read
   // faults map 16 pages each; "misaligned": huge mappings 4 KiB off their
   // boundary. Either must make the fault-size check report errors.
-  // "device_delay": every timed fault also sleeps 200 us (a slow device);
-  // under icount the idle check must refuse every benchmark.
+  // "device_delay": every timed read fault also sleeps 200 us (a slow
+  // device); under icount the idle check must refuse those benchmarks.
   std::vector<std::string> injections;
   // The QEMU -icount option the guest runs under ("shift=0,sleep=off"),
   // set by 'vm bench --clock icount'; "" = wall clock.

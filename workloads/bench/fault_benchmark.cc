@@ -36,6 +36,11 @@ struct RunShare {
   uint64_t idle = 0;             // idle entries of any CPU meanwhile
   bool idle_known = false;
   std::string error;
+  // The first error of any repetition, repeated by every later one: a
+  // benchmark is measured in all its repetitions or in none. (Google
+  // Benchmark 1.7.1's statistics also crash when the first repetition
+  // failed and two later ones did not.)
+  std::string failed_before;
   // Per thread: the untimed warm-up pass ran. Under TCG the first pass
   // over a kernel path pays for translating its code; without it the first
   // repetition of every benchmark was an outlier (up to 100x).
@@ -107,16 +112,20 @@ ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& s
   run.samples_us.assign(n, 0.0);   // allocated and touched before timing
   ThreadFaults before{}, after{};
   uint64_t i = 0, loop_start = 0, loop_end = 0, cpu_start = 0, cpu_end = 0;
-  const std::optional<uint64_t> idle_before = idle_entries();
+  std::optional<uint64_t> idle_before, idle_after;
   for (auto _ : state) {
     uint8_t* at = mapping->base() + i * c.fault_size + touch_offset(c);
+    // The idle count is read right outside the counted window (reading it
+    // may allocate, i.e. fault), not around Google Benchmark's loop: its
+    // first start may page in the library's code over 9p, which idles.
     if (i == 0) {
+      idle_before = idle_entries();
       before = thread_faults();
       cpu_start = thread_cpu_ns();
     }
     const uint64_t t0 = now_ns();
     touch(at, c.write, i);
-    device_delay();
+    if (!c.write) device_delay();
     const uint64_t t1 = now_ns();
     // Untimed, inside the counted window: a load from the unit's last
     // 4 KiB page. A unit the fault mapped whole takes no fault here; one
@@ -127,12 +136,13 @@ ThreadRun fault_loop(benchmark::State& state, const FaultCase& c, TargetStore& s
       loop_end = t1;
       cpu_end = thread_cpu_ns();
       after = thread_faults();
+      idle_after = idle_entries();
     }
     run.samples_us[i] = static_cast<double>(t1 - t0) * 1e-3;
     state.SetIterationTime(static_cast<double>(t1 - t0) * 1e-9);
     ++i;
   }
-  run.idle = idle_between(idle_before, idle_entries());
+  run.idle = idle_between(idle_before, idle_after);
   run.faults = {after.minor - before.minor, after.major - before.major};
   run.loop_s = static_cast<double>(loop_end - loop_start) * 1e-9;
   run.cpu_s = static_cast<double>(cpu_end - cpu_start) * 1e-9;
@@ -158,14 +168,17 @@ ThreadRun populate_loop(benchmark::State& state, const FaultCase& c, TargetStore
     state.SkipWithError(run.error.c_str());
   }
   run.samples_us.reserve(populate_calls(c));
-  const std::optional<uint64_t> idle_before = idle_entries();
+  run.idle = 0;
   for (auto _ : state) {
     try {
+      const std::optional<uint64_t> idle_before = idle_entries();
       ThreadFaults before = thread_faults();
       const uint64_t cpu_start = thread_cpu_ns();
       double took = mapping->map(true);
       run.cpu_s += static_cast<double>(thread_cpu_ns() - cpu_start) * 1e-9;
       ThreadFaults after = thread_faults();
+      const std::optional<uint64_t> idle = idle_between(idle_before, idle_entries());
+      run.idle = run.idle && idle ? std::optional<uint64_t>(*run.idle + *idle) : std::nullopt;
       mapping->unmap();
       ThreadFaults faults{after.minor - before.minor, after.major - before.major};
       run.faults.minor += faults.minor;
@@ -179,7 +192,6 @@ ThreadRun populate_loop(benchmark::State& state, const FaultCase& c, TargetStore
       state.SkipWithError(run.error.c_str());
     }
   }
-  run.idle = idle_between(idle_before, idle_entries());
   return run;
 }
 
@@ -201,7 +213,10 @@ void report(benchmark::State& state, const FaultCase& c, RunShare& share, Thread
   share.barrier.arrive_and_wait();
   if (state.thread_index() != 0) return;
   if (share.error.empty() && rules.virtual_clock && share.idle > 0) share.error = idle_error(share.idle);
+  if (share.error.empty() && !share.failed_before.empty())
+    share.error = "an earlier repetition failed: " + share.failed_before;
   if (!share.error.empty()) {
+    if (share.failed_before.empty()) share.failed_before = share.error;
     state.SkipWithError(share.error.c_str());
   } else {
     const double faults = static_cast<double>(share.faults);
@@ -282,15 +297,11 @@ PassTime touch_pass(const FaultCase& c, TargetStore& store, bool time_each) {
     for (uint64_t i = 0; i < n; ++i) {
       const uint64_t t0 = now_ns();
       touch(base + i * c.fault_size, c.write, i);
-      device_delay();
       pass.ns += now_ns() - t0;
     }
   } else {
     const uint64_t t0 = now_ns();
-    for (uint64_t i = 0; i < n; ++i) {
-      touch(base + i * c.fault_size, c.write, i);
-      device_delay();
-    }
+    for (uint64_t i = 0; i < n; ++i) touch(base + i * c.fault_size, c.write, i);
     pass.ns = now_ns() - t0;
   }
   pass.cpu_ns = thread_cpu_ns() - cpu_start;
@@ -306,9 +317,18 @@ void register_touch_loop_benchmark(TargetStore& store, TimingRules rules) {
   const FaultCase c = touch_loop_case();
   if (!store.available(c.kind)) return;
   auto runs = std::make_shared<uint64_t>(0);
-  auto body = [c, &store, runs, rules](benchmark::State& state) {
+  auto failed_before = std::make_shared<std::string>();   // as RunShare::failed_before
+  auto body = [c, &store, runs, rules, failed_before](benchmark::State& state) {
     const double n = static_cast<double>(faults_per_thread(c));
+    auto fail = [&](const std::string& why) {
+      if (failed_before->empty()) *failed_before = why;
+      state.SkipWithError(why.c_str());
+    };
     for (auto _ : state) {
+      if (!failed_before->empty()) {
+        fail("an earlier repetition failed: " + *failed_before);
+        break;
+      }
       try {
         if ((*runs)++ == 0) touch_pass(c, store, false);   // warm-up
         // The loop pass, and beside it a pass timed fault by fault in the
@@ -329,10 +349,10 @@ void register_touch_loop_benchmark(TargetStore& store, TimingRules rules) {
         if (first.idle && second.idle) {
           const uint64_t idle = *first.idle + *second.idle;
           state.counters["idle_entries"] = static_cast<double>(idle);
-          if (rules.virtual_clock && idle > 0) state.SkipWithError(idle_error(idle).c_str());
+          if (rules.virtual_clock && idle > 0) fail(idle_error(idle));
         }
       } catch (const std::exception& error) {
-        state.SkipWithError(error.what());
+        fail(error.what());
       }
     }
   };

@@ -62,7 +62,6 @@ std::optional<uint64_t> idle_entries() {
 }
 
 void inject_device_delay() { delay_injected = true; }
-bool device_delay_injected() { return delay_injected; }
 
 void device_delay() {
   if (!delay_injected) return;
