@@ -75,9 +75,10 @@ std::string clock_meaning(const std::string& icount) {
   if (icount.empty())
     return "wall: the guest's CLOCK_MONOTONIC; under TCG it includes QEMU's translation and every host "
            "preemption of the vCPU thread";
-  return "icount (-icount " + icount + "): virtual time, 1 ns per executed guest instruction (shift 0); "
-         "idle time skipped; no cache or memory latency model (pmem costs what DRAM costs), a lock "
-         "wait counts the instructions of whatever ran meanwhile";
+  return "icount (-icount " + icount + "): virtual time, 2^shift ns per executed guest instruction "
+         "(a rep-prefixed string instruction counts once per iteration); no cache or memory latency "
+         "model (pmem costs what DRAM costs); a wait counts the instructions of whatever ran meanwhile; "
+         "a fault during which the CPU idled is refused";
 }
 
 // Under instruction counting with fewer vCPUs than threads, a multi-thread

@@ -30,11 +30,13 @@ the table to RUN_DIR/bench.txt.
 clock:
   --clock icount|wall|auto
                          icount: the guest runs under QEMU's instruction
-                         counting (-icount shift=0,sleep=off): its clocks
+                         counting (-icount shift=0,sleep=on): its clocks
                          advance one virtual ns per executed guest
-                         instruction and skip idle time, so every figure is
+                         instruction, so every figure is
                          in virtual ns, the same on a loaded or a quiet host
-                         (TCG only). wall: host time, as the guest sees it
+                         (TCG only; sleep=on: idle time follows the host, and
+                         a fault during which the CPU idled is refused). wall:
+                         host time, as the guest sees it
                          (under TCG it includes QEMU's translation and every
                          host preemption). auto (default): icount under TCG,
                          wall under KVM. The JSON context records clock,
@@ -51,7 +53,8 @@ options (as for 'daxtorture vm'):
   --kernel-package NAME, --kernel IMAGE, --modules DIR
   --results DIR, --run-id ID, --profile FILE, --accel auto|tcg|kvm,
   --nvdimm FILE, --quiet
-  --inject FAULT         as for 'daxtorture bench' (fault_around, misaligned)
+  --inject FAULT         as for 'daxtorture bench' (fault_around, misaligned,
+                         device_delay)
 Google Benchmark options pass through to the guest, e.g.
   --benchmark_filter=REGEX        which benchmarks ('fsdax_xfs/4k/write')
   --benchmark_repetitions=N       repetitions (default 9, what --compare needs)
@@ -146,7 +149,9 @@ std::string guest_script(const VmBenchOptions& o, const QemuLaunch& launch) {
   }
   argv.insert(argv.end(), o.passthrough.begin(), o.passthrough.end());
   std::string script = "#!/bin/sh\n# written by 'daxtorture vm bench'; run by the guest's /init\ncd /\n";
-  if (getenv("DT_DEBUG_CORE")) script += "ulimit -c unlimited; echo /run/daxtorture/results/core > /proc/sys/kernel/core_pattern\n";
+  // A benchmark that crashes leaves its core in the run folder (DAX and
+  // shared mappings stay out of it: the default coredump_filter).
+  script += "ulimit -c unlimited; echo /run/daxtorture/results/core > /proc/sys/kernel/core_pattern\n";
   for (const auto& word : argv) script += shell_quote(word) + " ";
   return script + ">/dev/ttyS1\n";
 }

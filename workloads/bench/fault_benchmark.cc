@@ -84,9 +84,9 @@ std::optional<uint64_t> idle_between(std::optional<uint64_t> before, std::option
 
 std::string idle_error(uint64_t entries) {
   return "a CPU went idle " + std::to_string(entries) +
-         " time(s) during the timed faults: under -icount sleep=off the guest clock jumped over "
-         "that idle time, so no instruction count backs this figure (a wait for a device or a "
-         "timer); measure this case with --clock wall";
+         " time(s) during the timed faults: under -icount the guest clock counts no instructions "
+         "while the CPU idles (it follows the host's), so this figure is not an instruction count "
+         "(a wait for a device or a timer); measure this case with --clock wall";
 }
 
 // One fault per iteration, each timed on its own.

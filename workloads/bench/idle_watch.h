@@ -1,8 +1,9 @@
 // Whether a guest CPU went idle while faults were being timed. Under QEMU's
-// instruction counting with sleep=off (vm bench --clock icount) an idle
-// guest's clock jumps to its next timer: a fault that waited for a device
-// or a timer with nothing else to run then shows a time that no executed
-// instruction accounts for. Such a figure is refused, not reported.
+// instruction counting (vm bench --clock icount) the guest's clock counts
+// executed instructions; while the guest idles it follows the host's clock
+// (sleep=on) or jumps to the next timer (sleep=off). A fault that waited
+// for a device or a timer with nothing else to run then shows a time that
+// no executed instruction accounts for: such a figure is refused.
 //
 // The count is the scheduler's "went idle" statistic (sched_goidle, the
 // fourth number of each cpuN line of /proc/schedstat), summed over CPUs;
