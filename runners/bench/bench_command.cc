@@ -71,7 +71,7 @@ compare and plot:
                          measured under icount, a change of at least
                          --min-change; wants >= 9 repetitions a side)
   --min-change PCT       smallest change that counts as significant
-                         (default: 0.5 when both files are icount, else 0)
+                         (default: 1 when both files are icount, else 0)
   --markdown FILE        also write the comparison as a Markdown table
   --plot OUT.svg         SVG: write-fault latency (p50, p99, log scale) by
                          fault size and mapping, one colour per JSON file

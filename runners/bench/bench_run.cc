@@ -208,6 +208,11 @@ int run_bench(const BenchRunOptions& options) {
     benchmark::AddCustomContext("icount_shift", options.icount.substr(6, options.icount.find(',') - 6));
   }
   benchmark::AddCustomContext("smp", std::to_string(cpus));
+  // Each fault's time includes one clock read: cheap from the vDSO on the
+  // TSC, a system call and a device read on hpet or acpi_pm.
+  benchmark::AddCustomContext(
+      "clocksource",
+      read_first_line("/sys/devices/system/clocksource/clocksource0/current_clocksource").value_or("unknown"));
   benchmark::AddCustomContext("idle_check", idle_watch.available()
       ? std::string(virtual_clock ? "on: a benchmark during whose timed faults a CPU went idle reports an error"
                                   : "counted (counter idle_entries), not enforced under the wall clock")
