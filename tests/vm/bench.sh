@@ -10,8 +10,8 @@
 # the fault-size check must fail) and device_delay (read faults that sleep:
 # the idle check must refuse them, the virtual clock skipped that time),
 # while the 4 KiB write-fault benchmark and the touch loop of boot 1 run
-# again untouched: their figures (median fault; the loop's per-fault time)
-# must equal boot 1's within 0.5 % (the clock does not depend on the host), --compare must find no change, and
+# again untouched: their median fault must equal boot 1's within 0.5 %,
+# the loop's per-fault mean within 2 % (the clock does not depend on the host), --compare must find no change, and
 # Google Benchmark's own compare.py must read both files.
 # Then, on the host, fault-around kept on tmpfs must fail the fault-size check.
 . "$(dirname "$0")/lib.sh"
@@ -82,8 +82,11 @@ common = sorted(set(a) & set(b))
 assert len(common) == 2, common
 for name in common:
     spread = abs(b[name] / a[name] - 1)
-    print(f"{name}: {a[name]:.3f} and {b[name]:.3f} us, {spread * 100:.3f} % apart")
-    assert spread <= 0.005, name
+    # A mean (the loop) moves when an interrupt lands in it; the median
+    # fault does not (measured: 0.44 % and 0.00 % apart).
+    limit = 0.02 if "touch_loop" in name else 0.005
+    print(f"{name}: {a[name]:.3f} and {b[name]:.3f} us, {spread * 100:.3f} % apart (limit {limit * 100:g} %)")
+    assert spread <= limit, name
 PY
 "$daxtorture" bench --compare "$json" "$injected" > "$out-boots.txt" || fail "bench --compare of the two boots failed"
 grep -q '^0 of [0-9]* benchmarks changed significantly in the mean, 0 in the p50' "$out-boots.txt" ||
