@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <regex>
 
 #include "core/command.h"
@@ -62,7 +64,7 @@ options:
                          modules/ (an INSTALL_MOD_PATH folder) and .config;
                          exit 125 means "cannot build this commit" (skip);
                          any other exit is a build failure (skip, reported)
-  --base-config FILE, --config-fragment FILE, -j N
+  --base-config FILE, --config-fragment FILE, --lean, -j N
                          as for 'daxtorture build'
   --accel, --timeout-scale, --profile
                          as for 'daxtorture vm'

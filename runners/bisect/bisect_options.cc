@@ -22,6 +22,7 @@ BisectOptions parse_bisect_options(Args& args) {
     else if (*option == "--build-command") options.build_command = args.value(*option);
     else if (*option == "--base-config") options.base_config = args.value(*option);
     else if (*option == "--config-fragment") options.fragment = args.value(*option);
+    else if (*option == "--lean") options.lean = true;
     else if (*option == "-j" || *option == "--jobs") options.jobs = static_cast<int>(args.positive_number(*option));
     else if (*option == "--accel") options.accel = args.value(*option);
     else if (*option == "--timeout-scale") options.timeout_scale = args.value(*option);
@@ -87,6 +88,7 @@ void save_bisect_options(const std::string& path, const BisectOptions& o) {
   put("build_command", escape_newlines(o.build_command));
   put("base_config", o.base_config);
   put("config_fragment", o.fragment);
+  put("lean", o.lean ? "yes" : "no");
   put("jobs", std::to_string(o.jobs));
   put("accel", o.accel);
   put("timeout_scale", o.timeout_scale);
@@ -121,6 +123,7 @@ BisectOptions load_bisect_options(const std::string& path) {
     else if (key == "build_command") o.build_command = unescape_newlines(value);
     else if (key == "base_config") o.base_config = value;
     else if (key == "config_fragment") o.fragment = value;
+    else if (key == "lean") o.lean = value == "yes";
     else if (key == "jobs") o.jobs = std::stoi(value);
     else if (key == "accel") o.accel = value;
     else if (key == "timeout_scale") o.timeout_scale = value;

@@ -18,6 +18,7 @@ struct BisectOptions {
   bool check_endpoints = false;          // test both endpoints before bisecting
   std::string build_command;
   std::string base_config, fragment;     // for the built-in build
+  bool lean = false;
   int jobs = 0;
   std::string accel = "auto";
   std::string timeout_scale;

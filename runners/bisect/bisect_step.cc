@@ -83,6 +83,7 @@ BuiltKernel build_builtin(const BisectOptions& options, int number) {
   request.tree = options.tree;
   request.recipe.base_config = options.base_config;
   request.recipe.fragment = options.fragment.empty() ? default_fragment_path() : options.fragment;
+  request.recipe.lean = options.lean;
   request.jobs = options.jobs;
   request.quiet = options.quiet;
   BuiltKernel built;

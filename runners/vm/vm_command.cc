@@ -52,6 +52,7 @@ kernel:
                          --tree DIR' does (cached by commit and config), then
                          booted; run.json and kcidb.json name its commit,
                          describe string and config hash
+  --lean                 with --tree: build with 'daxtorture build --lean'
 
 run:
   -t, --test PATTERN     instances to run (as for 'daxtorture run'; repeatable)
@@ -89,6 +90,7 @@ struct VmOptions {
   std::string kernel_image;
   std::string modules;
   std::string tree;
+  bool lean = false;
   std::vector<std::string> patterns;
   std::string results = "results";
   std::string run_id;
@@ -113,6 +115,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--kernel") options.kernel_image = args.value(*option);
     else if (*option == "--modules") options.modules = args.value(*option);
     else if (*option == "--tree") options.tree = args.value(*option);
+    else if (*option == "--lean") options.lean = true;
     else if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
     else if (*option == "--results") options.results = args.value(*option);
     else if (*option == "--run-id") options.run_id = args.value(*option);
@@ -145,13 +148,15 @@ VmOptions parse_options(Args& args) {
     throw UsageError("--modules goes with --kernel IMAGE");
   if (!options.tree.empty() && !options.kernel_image.empty())
     throw UsageError("--tree builds its own kernel; drop --kernel (or --tree)");
+  if (options.lean && options.tree.empty()) throw UsageError("--lean goes with --tree DIR");
   return options;
 }
 
 // `--tree DIR`: build (or find the cached build of) the tree's HEAD.
-GuestKernel kernel_of_tree(const std::string& tree, bool quiet) {
+GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool quiet) {
   BuildRequest request;
   request.tree = tree;
+  request.recipe.lean = lean;
   request.recipe.fragment = default_fragment_path();
   request.quiet = quiet;
   KernelBuild build;
@@ -327,7 +332,7 @@ int vm_main(Args& args) {
     throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
                      "kernels are cached in /var/cache); run it with sudo");
 
-  GuestKernel kernel = !options.tree.empty()          ? kernel_of_tree(options.tree, options.quiet)
+  GuestKernel kernel = !options.tree.empty()          ? kernel_of_tree(options.tree, options.lean, options.quiet)
                        : options.kernel_image.empty() ? locate_debian_kernel(options.kernel_package)
                                                       : locate_kernel_image(options.kernel_image, options.modules);
   require_pmem_support(kernel);

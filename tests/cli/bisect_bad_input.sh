@@ -13,7 +13,7 @@ expect_error() {
   what=$1 pattern=$2; shift 2
   rc=0
   "$@" > "$scratch/out" 2> "$scratch/err" || rc=$?
-  if [ "$rc" = 2 ] && grep -Eq "$pattern" "$scratch/err" && [ "$(wc -l < "$scratch/err")" -le 2 ]; then
+  if [ "$rc" = 2 ] && grep -Eq -- "$pattern" "$scratch/err" && [ "$(wc -l < "$scratch/err")" -le 2 ]; then
     echo "ok: $what: $(cat "$scratch/err")"
   else
     echo "FAIL: $what: exit $rc, message: $(cat "$scratch/err")" >&2

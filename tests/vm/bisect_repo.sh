@@ -25,7 +25,7 @@ make_bisect_repo() {
     echo "$choice" > "$repo/kernel-choice"
     git -C "$repo" add -A
     git -C "$repo" -c user.name=daxtorture -c user.email=test@daxtorture.invalid \
-      commit -q -m "commit $n: $choice kernel"
+      commit -q --allow-empty -m "commit $n: $choice kernel"
   done
 }
 
