@@ -170,7 +170,8 @@ std::optional<Outcome> Bisect::test(const std::string& sha, const std::string& r
   if (!options_.quiet)
     std::cerr << "daxtorture bisect: [" << step.number << "] " << sha.substr(0, 12) << " is "
               << verdict_word(step.outcome, options_.find_fix) << " (build " << whole_seconds(step.build_s)
-              << " s, boot+run " << whole_seconds(step.run_s) << " s): " << step.reason << std::endl;
+              << " s, boot+run " << whole_seconds(step.run_s) << " s): "
+              << (step.reason.size() > 300 ? step.reason.substr(0, 297) + "..." : step.reason) << std::endl;
   return step.outcome;
 }
 

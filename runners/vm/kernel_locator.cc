@@ -63,6 +63,9 @@ GuestKernel locate_kernel_image(const std::string& image, const std::string& mod
   kernel.image = fs::absolute(image);
   kernel.release = bzimage_release(kernel.image);
   std::string dir = modules.empty() ? "/lib/modules/" + kernel.release : std::string(fs::absolute(modules));
+  // The guest sees the folder itself, not a symlink's target: resolve it here.
+  std::error_code error;
+  if (fs::path resolved = fs::canonical(dir, error); !error) dir = resolved;
   if (fs::exists(dir + "/lib/modules/" + kernel.release)) {
     kernel.module_root = dir;
   } else if (fs::path(dir).filename() == kernel.release && fs::exists(dir + "/kernel")) {
