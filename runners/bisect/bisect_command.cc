@@ -204,7 +204,7 @@ std::string Bisect::boots_line() const {
     if (step.outcome == Outcome::skip) ++skips;
   }
   long commits = tree_.count_between(older(), newer());
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  double wall = seconds_since(started_);
   return std::to_string(steps_.size()) + " commit(s) tested (" + std::to_string(endpoints) +
          " of them endpoints), " + std::to_string(boots) + " boot(s), " + std::to_string(skips) +
          " skipped; the bound for " + std::to_string(commits) + " commits is ceil(log2 " +
@@ -329,13 +329,15 @@ int Bisect::run() {
     output = tree_.git(start);
     save_log();
   }
+  static const std::regex found(R"(([0-9a-f]{40}) is the first (\w+) commit)");
+  std::smatch match;
+  // --bad a child of --good: git answers at once, and checks nothing out.
+  if (std::regex_search(output, match, found)) return finish_found(match[1]);
   for (;;) {
     std::string sha = tree_.head();
     auto got = test(sha, "step", false);
     if (!got) return stop_interrupted();
     output = mark(terms_.term(*got), sha);
-    static const std::regex found(R"(([0-9a-f]{40}) is the first (\w+) commit)");
-    std::smatch match;
     if (std::regex_search(output, match, found)) return finish_found(match[1]);
     if (output.find("only 'skip'ped commits left") != std::string::npos) return finish_undecided(output);
     if (interrupted) return stop_interrupted();

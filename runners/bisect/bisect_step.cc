@@ -19,10 +19,6 @@ namespace fs = std::filesystem;
 namespace dt {
 
 namespace {
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 void say(const BisectOptions& options, int number, const std::string& what) {
   if (!options.quiet) std::cerr << "daxtorture bisect: [" << number << "] " << what << std::endl;
 }
@@ -78,7 +74,7 @@ BuiltKernel build_with_command(const BisectOptions& options, const std::string& 
   return built;
 }
 
-BuiltKernel build_builtin(const BisectOptions& options, int number) {
+BuiltKernel build_builtin(const BisectOptions& options) {
   BuildRequest request;
   request.tree = options.tree;
   request.recipe.base_config = options.base_config;
@@ -98,7 +94,6 @@ BuiltKernel build_builtin(const BisectOptions& options, int number) {
     // own (a config that loses options, say).
     built.skip_reason = std::string("cannot build this commit: ") + error.what();
   }
-  (void)number;
   return built;
 }
 
@@ -153,7 +148,7 @@ StepResult run_bisect_step(const BisectOptions& options, const std::string& bise
   say(options, number, role + " " + commit.substr(0, 12) + " " + step.subject);
 
   auto build_started = std::chrono::steady_clock::now();
-  BuiltKernel built = options.build_command.empty() ? build_builtin(options, number)
+  BuiltKernel built = options.build_command.empty() ? build_builtin(options)
                                                     : build_with_command(options, bisect_dir, commit, number);
   step.build_s = seconds_since(build_started);
   if (!built.skip_reason.empty()) {
