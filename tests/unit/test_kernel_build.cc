@@ -121,3 +121,84 @@ TEST(KernelOrigin, FileRoundTrip) {
 
 }  // namespace
 }  // namespace dt
+
+#include "runners/bisect/bisect_record.h"
+#include "runners/bisect/bisect_step.h"
+
+namespace dt {
+namespace {
+
+InstanceResult instance_with(const std::string& name, Status status) {
+  InstanceResult result;
+  result.name = name;
+  result.status = status;
+  return result;
+}
+
+TEST(BisectJudge, PassFailAndWhatCannotJudge) {
+  std::string reason;
+  RunResult run;
+  EXPECT_EQ(judge_run(run, &reason), Outcome::skip);
+  EXPECT_EQ(reason, "no instance ran");
+  run.instances = {instance_with("a/xfs/4k", Status::pass), instance_with("a/xfs/4k#2", Status::pass)};
+  EXPECT_EQ(judge_run(run, &reason), Outcome::passes);
+  run.instances.push_back(instance_with("b/xfs/4k", Status::broken));
+  EXPECT_EQ(judge_run(run, &reason), Outcome::skip);   // set-up failed: no verdict on the kernel
+  run.instances.push_back(instance_with("a/xfs/4k#3", Status::timeout));
+  EXPECT_EQ(judge_run(run, &reason), Outcome::fails);  // any repetition that fails makes it bad
+  EXPECT_EQ(reason, "a/xfs/4k#3 TIMEOUT");
+  run.instances = {instance_with("a/xfs/4k", Status::skip)};
+  EXPECT_EQ(judge_run(run, &reason), Outcome::skip);
+  run.instances = {instance_with("a/xfs/4k", Status::crash)};
+  EXPECT_EQ(judge_run(run, &reason), Outcome::fails);
+}
+
+TEST(BisectRecord, BoundAndWords) {
+  EXPECT_EQ(boot_bound(1), 1);
+  EXPECT_EQ(boot_bound(2), 2);
+  EXPECT_EQ(boot_bound(7), 4);
+  EXPECT_EQ(boot_bound(32), 6);
+  EXPECT_EQ(boot_bound(35), 7);
+  EXPECT_EQ(verdict_word(Outcome::passes, false), "good");
+  EXPECT_EQ(verdict_word(Outcome::fails, false), "bad");
+  EXPECT_EQ(verdict_word(Outcome::passes, true), "fixed");
+  EXPECT_EQ(verdict_word(Outcome::fails, true), "broken");
+  EXPECT_EQ(verdict_word(Outcome::skip, true), "skip");
+}
+
+TEST(BisectRecord, StepsSurviveAResume) {
+  std::string dir = ::testing::TempDir() + "/bisect-record";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  StepResult step;
+  step.number = 1;
+  step.role = "step";
+  step.commit = "537f385a3cae0123456789abcdef0123456789ab";
+  step.subject = "fs/dax: a\ttab in the subject";
+  step.build_s = 38.2;
+  step.run_s = 27.5;
+  step.outcome = Outcome::fails;
+  step.reason = "truncate_vs_pinned_dio/xfs/4k FAIL: did not wait";
+  step.run_dir = dir + "/runs/step-1";
+  append_step(dir, step);
+  step.number = 2;
+  step.outcome = Outcome::skip;
+  step.reason = "the build command cannot build this commit (exit 125)";
+  step.run_dir = "";
+  append_step(dir, step);
+  auto steps = load_steps(dir);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps[0].commit, step.commit);
+  EXPECT_EQ(steps[0].subject, "fs/dax: a tab in the subject");
+  EXPECT_EQ(steps[0].outcome, Outcome::fails);
+  EXPECT_NEAR(steps[0].build_s, 38.2, 0.05);
+  EXPECT_EQ(steps[0].run_dir, dir + "/runs/step-1");
+  EXPECT_EQ(steps[1].outcome, Outcome::skip);
+  EXPECT_EQ(steps[1].run_dir, "");
+  std::string table = steps_table(steps, false);
+  EXPECT_NE(table.find("537f385a3cae fs/dax: a tab in the subject"), std::string::npos);
+  EXPECT_NE(table.find("bad     truncate_vs_pinned_dio/xfs/4k FAIL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace dt
