@@ -24,7 +24,10 @@ make_bisect_repo() {
     n=$((n + 1))
     echo "$choice" > "$repo/kernel-choice"
     git -C "$repo" add -A
-    git -C "$repo" -c user.name=daxtorture -c user.email=test@daxtorture.invalid \
+    # Fixed dates, fixed shas: after a skip git picks the next commit by
+    # a sha-seeded draw, and the test should take the same path every run.
+    GIT_AUTHOR_DATE="2026-01-01T00:00:$((10 + n))Z" GIT_COMMITTER_DATE="2026-01-01T00:00:$((10 + n))Z" \
+      git -C "$repo" -c user.name=daxtorture -c user.email=test@daxtorture.invalid \
       commit -q --allow-empty -m "commit $n: $choice kernel"
   done
 }
