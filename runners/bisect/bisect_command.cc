@@ -220,12 +220,7 @@ std::string Bisect::evidence(const std::string& sha) const {
   if (!step->second.run_dir.empty() && fs::exists(step->second.run_dir + "/run.json")) {
     RunResult run = load_run(step->second.run_dir);
     if (!run.info.kernel_release.empty()) text += "  kernel: " + run.info.kernel_release + "\n";
-    for (const auto& instance : run.instances) {
-      text += "  " + instance.name + " " + status_name(instance.status);
-      if (!instance.failures.empty()) text += ": " + instance.failures.front().message;
-      else if (!instance.kernel_findings.empty()) text += ": " + instance.kernel_findings.front().line;
-      text += "\n";
-    }
+    for (const auto& instance : run.instances) text += "  " + instance_evidence(instance) + "\n";
   } else {
     text += "  " + step->second.reason + "\n";
   }

@@ -97,6 +97,8 @@ BuiltKernel build_builtin(const BisectOptions& options) {
   return built;
 }
 
+}  // namespace
+
 std::string instance_evidence(const InstanceResult& instance) {
   std::string text = instance.name + " " + status_name(instance.status);
   if (!instance.failures.empty()) text += ": " + instance.failures.front().message;
@@ -104,7 +106,6 @@ std::string instance_evidence(const InstanceResult& instance) {
   else if (!instance.reason.empty()) text += ": " + instance.reason;
   return text;
 }
-}  // namespace
 
 const char* outcome_name(Outcome outcome) {
   switch (outcome) {

@@ -32,6 +32,9 @@ struct StepResult {
 StepResult run_bisect_step(const BisectOptions& options, const std::string& bisect_dir, int number,
                            const std::string& role, const std::string& commit);
 
+// "NAME STATUS: the first failed check (or kernel finding, or reason)".
+std::string instance_evidence(const InstanceResult& instance);
+
 // The run's verdict over the selected instances (exposed for unit tests).
 Outcome judge_run(const RunResult& run, std::string* reason);
 
