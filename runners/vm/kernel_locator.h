@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/result.h"
+
 namespace dt {
 
 struct GuestKernel {
@@ -13,6 +15,7 @@ struct GuestKernel {
   std::string module_root;    // holds lib/modules/RELEASE (INSTALL_MOD_PATH style)
   std::string config;         // .config, or "" when none was found
   std::string label;          // how the user named it, for messages
+  KernelOrigin origin;        // for a Debian package: its name, version, compiler
 };
 
 // Where set-up unpacks Debian kernels: CACHE/kernels/PACKAGE/{boot,lib}, with

@@ -72,10 +72,13 @@ run:
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --resume RUN_DIR       finish an interrupted run: instances with a verdict
                          are kept, the others run again into the same folder
+  --artifacts-url URL    where the run folder will be published, for the
+                         log_url and output_files of kcidb.json (default:
+                         file:// URLs of the run folder)
   --quiet                no progress lines on stderr
 
 files in the run folder: run.json, report.html, junit.xml, kcidb.json,
-console.log, instances/*/ (output, dmesg slice, instance.json).
+results.ktap, console.log, instances/*/ (output, dmesg slice, instance.json).
 )";
 
 namespace {
@@ -95,6 +98,7 @@ struct VmOptions {
   std::vector<std::string> injections;
   int repeat = 1;
   std::string resume;
+  std::string artifacts_url;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
 
@@ -119,6 +123,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
+    else if (*option == "--artifacts-url") options.artifacts_url = args.value(*option);
     else if (*option == "--timeout-scale") {
       std::string text = args.value(*option);
       try {
@@ -351,6 +356,9 @@ int vm_main(Args& args) {
     GuestSessionLimits limits = session_limits(expected, scale, options.quiet, options.hang_timeout_s);
     limits.ktap_number_offset = reported_total;
     limits.ktap_header_done = reported_total > 0 || power_cuts > 0;
+    limits.result_diagnostic = [&expectations](const std::string& name, Status status) {
+      return live_expectation_line(expectations, name, status);
+    };
     if (!options.quiet)
       std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
                 << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
@@ -441,9 +449,10 @@ int vm_main(Args& args) {
   env["wall_time_s"] = std::to_string(wall);
   if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
   apply_expectations(expectations, run);
+  if (run.info.kernel_origin.kind.empty()) run.info.kernel_origin = kernel.origin;
   for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
-  write_report_files(run_dir, run);
+  write_report_files(run_dir, run, options.artifacts_url);
   reports::KtapWriter(std::cout).totals(run.instances);
 
   clean_up_guest_launch(launch, !options.nvdimm.empty());
