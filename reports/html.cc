@@ -25,11 +25,6 @@ double finite(double value) { return std::isfinite(value) ? value : 0; }
 
 std::string card_id(size_t run, const std::string& name) { return card_anchor(run, name); }
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 std::string link(const HtmlRun& run, const std::string& path, const std::string& label) {
   return "<a href=\"" + attr(run.link_prefix + url_path(path)) + "\">" + esc(label) + "</a>";
 }
@@ -178,17 +173,26 @@ void write_fixed(std::ostream& out, const std::vector<HtmlRun>& runs) {
   out << "</ul>\n";
 }
 
-// CHANGE.STATE.SIZE, the pin matrix's variant shape.
+// The pin matrix's variant shapes: CHANGE.STATE.SIZE (pin_<source>
+// workloads) or SOURCE.CHANGE.STATE.SIZE (pin_matrix_sample and the like).
 struct MatrixCell {
-  std::string change, state, size;
+  std::string row_head, change, state, size;
 };
-bool matrix_cell(const std::string& variant, MatrixCell& cell) {
-  const size_t first = variant.find('.');
-  const size_t second = first == std::string::npos ? first : variant.find('.', first + 1);
-  if (second == std::string::npos || variant.find('.', second + 1) != std::string::npos) return false;
-  cell = {variant.substr(0, first), variant.substr(first + 1, second - first - 1),
-          variant.substr(second + 1)};
-  return !cell.change.empty() && !cell.state.empty() && !cell.size.empty();
+bool matrix_cell(const InstanceResult& instance, MatrixCell& cell) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const size_t dot = instance.variant.find('.', start);
+    parts.push_back(instance.variant.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  if (parts.size() == 3) parts.insert(parts.begin(), instance.workload);
+  else if (parts.size() == 4) parts[0] = instance.workload + " " + parts[0];
+  else return false;
+  for (const auto& part : parts)
+    if (part.empty()) return false;
+  cell = {parts[0], parts[1], parts[2], parts[3]};
+  return true;
 }
 
 template <typename T>
@@ -201,18 +205,18 @@ void write_matrix(std::ostream& out, const HtmlRun& html, size_t run_index) {
   std::vector<std::string> filesystems;
   for (const auto& instance : run.instances) {
     MatrixCell cell;
-    if (matrix_cell(instance.variant, cell)) add_once(filesystems, instance.fs);
+    if (matrix_cell(instance, cell)) add_once(filesystems, instance.fs);
   }
   for (const auto& fs : filesystems) {
-    using Row = std::pair<std::string, std::string>;      // workload, change
+    using Row = std::pair<std::string, std::string>;      // workload (and source), change
     using Column = std::pair<std::string, std::string>;   // state, size
     std::vector<Row> rows;
     std::vector<Column> columns;
     std::map<std::pair<Row, Column>, const InstanceResult*> cells;
     for (const auto& instance : run.instances) {
       MatrixCell cell;
-      if (instance.fs != fs || !matrix_cell(instance.variant, cell)) continue;
-      const Row row{instance.workload, cell.change};
+      if (instance.fs != fs || !matrix_cell(instance, cell)) continue;
+      const Row row{cell.row_head, cell.change};
       const Column column{cell.state, cell.size};
       add_once(rows, row);
       add_once(columns, column);
@@ -269,10 +273,10 @@ void write_matrices(std::ostream& out, const std::vector<HtmlRun>& runs) {
   for (const auto& html : runs)
     for (const auto& instance : html.run->instances) {
       MatrixCell cell;
-      any = any || matrix_cell(instance.variant, cell);
+      any = any || matrix_cell(instance, cell);
     }
   if (!any) return;
-  out << "<h2>Matrices</h2>\n<p><small>rows: workload (pin source) &#215; layout change; "
+  out << "<h2>Matrices</h2>\n<p><small>rows: workload and pin source &#215; layout change; "
          "columns: mapping state &#215; page size. A failing cell links to its card, a "
          "passing one to its output.</small></p>\n";
   for (size_t r = 0; r < runs.size(); ++r) write_matrix(out, runs[r], r);

@@ -63,11 +63,6 @@ std::string excerpt(const std::string& all) {
   return clean;
 }
 
-std::string file_name(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The checkout stands for the kernel's source, whichever run tested it.
 std::string checkout_key(const RunInfo& info) {
   const KernelOrigin& o = info.kernel_origin;
