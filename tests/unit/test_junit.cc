@@ -233,7 +233,7 @@ TEST(Junit, EscapesHostileTextEverywhere) {
   const std::string xml = junit(run);
 
   EXPECT_FALSE(has_illegal_xml_bytes(xml));
-  EXPECT_NE(xml.find("<testsuite name=\"daxtorture/6.9&lt;&quot;&amp;&#39;&gt;\""),
+  EXPECT_NE(xml.find("<testsuite name=\"daxtorture/6.9&lt;&quot;&amp;&#39;&gt;/r1\""),
             std::string::npos);
   EXPECT_NE(xml.find("<property name=\"environment.k&lt;ey\" "
                      "value=\"v&quot;al\\x01\"/>"),
@@ -256,10 +256,16 @@ TEST(Junit, SeveralRunsAreSeveralSuites) {
   const std::string xml = out.str();
   EXPECT_EQ(count(xml, "<testsuite "), 2u);
   EXPECT_NE(xml.find("<testsuites name=\"daxtorture\" tests=\"8\" "
-                     "failures=\"2\" errors=\"2\" skipped=\"2\" "
+                     "failures=\"2\" errors=\"2\" "
                      "time=\"121.000\">"),
             std::string::npos);
-  EXPECT_NE(xml.find("name=\"daxtorture/6.10.0\" id=\"1\""), std::string::npos);
+  EXPECT_NE(xml.find("name=\"daxtorture/6.10.0/r1\" id=\"1\""), std::string::npos);
+  // Two runs of one kernel are two suites of distinct names.
+  RunResult second = sample_run();
+  second.info.run_id = "r2";
+  std::ostringstream apart;
+  write_junit(apart, std::vector<RunResult>{sample_run(), second});
+  EXPECT_NE(apart.str().find("name=\"daxtorture/6.9.0/r2\" id=\"1\""), std::string::npos);
 }
 
 TEST(Junit, ContextLinesForMetricsTaintAndExpectation) {

@@ -156,7 +156,8 @@ TEST(Kcidb, FailureDetailsInMiscAndExcerpt) {
   EXPECT_EQ(misc["workload"], "truncate_vs_pinned_dio");
   EXPECT_EQ(misc["run_id"], "r1");
   EXPECT_EQ(instance_test(report, 1)["log_excerpt"],
-            "t.cc:10: n == 4096: got 0\nkernel: WARNING: at fs/dax.c:1\n");
+            "t.cc:10: n == 4096: got 0\nkernel: WARNING: at fs/dax.c:1\n"
+            "HINT: you may be missing kernel fix 1a2b3c4d5e6f (\"fs/dax: fix\")\n");
   EXPECT_FALSE(instance_test(report, 0).contains("log_excerpt"));
 }
 

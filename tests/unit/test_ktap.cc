@@ -306,7 +306,7 @@ TEST(KtapReader, AttachesPrecedingDiagnosticsToResult) {
   EXPECT_EQ(result.directive, "");
   EXPECT_EQ(result.diagnostics,
             (std::vector<std::string>{"w.cc:9: x == 1: x is 2",
-                                      "kernel: BUG: BUG: unable to handle page fault"}));
+                                      "kernel: BUG: unable to handle page fault"}));
 }
 
 TEST(KtapReader, DiagnosticsDoNotLeakIntoTheNextResult) {
