@@ -3,15 +3,23 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
 #include "core/check.h"
+#include "core/errors.h"
 #include "core/reporter.h"
 
 namespace dt {
 
 bool Context::injected(const std::string& fault) const {
+  // A body asking for a fault its spec does not declare has a typo: the
+  // injection could never be requested, and its check would prove nothing.
+  const auto& declared = spec().injections;
+  if (std::find(declared.begin(), declared.end(), fault) == declared.end())
+    throw SetupError("the workload asks for injection '" + fault +
+                     "', which its spec does not declare; fix: add it to .injections");
   const char* list = getenv(kInjectEnvironment);
   if (!list) return false;
   std::string faults = std::string(",") + list + ",";

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/errors.h"
+#include "core/name_table.h"
 #include "core/registry.h"
 
 namespace dt {
@@ -52,7 +53,13 @@ class Context {
   }
 
   // true when the run asked for this fault (see WorkloadSpec::injections).
+  // BROKEN (SetupError) when the spec does not declare the fault: a typo
+  // would otherwise make an injection that can never be requested.
   bool injected(const std::string& fault) const;
+  template <typename Fault>
+  bool injected(const NameTable<Fault>& faults, Fault fault) const {
+    return injected(faults.name(fault));
+  }
 
   void metric(const std::string& name, double value, const std::string& unit) const;
   void note(const std::string& text) const;

@@ -48,6 +48,29 @@ bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
   if (spec.needs.mode == NamespaceMode::fsdax && spec.needs.filesystems.empty())
     throw std::logic_error(std::string(source_file) + ": fsdax workload '" +
                            spec.name + "' lists no filesystem");
+  // Variants and injections are names a user types (-t, --inject): each must
+  // be a slug, once. A typed variant set (spec.accepts_variant, from a
+  // NameTable or a cell type) must accept every variant the spec declares.
+  auto refuse = [&](const std::string& what) {
+    throw std::logic_error(std::string(source_file) + ": workload '" + spec.name + "': " + what);
+  };
+  auto check_names = [&](const std::vector<std::string>& names, const char* kind, bool dots) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      const std::string& n = names[i];
+      bool ok = !n.empty() && std::all_of(n.begin(), n.end(), [&](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || (dots && c == '.');
+      });
+      if (!ok) refuse(std::string(kind) + " '" + n + "' is not a lower_case slug");
+      if (std::find(names.begin(), names.begin() + i, n) != names.begin() + i)
+        refuse(std::string(kind) + " '" + n + "' is declared twice");
+    }
+  };
+  if (spec.variants.empty()) refuse("declares no variant");
+  check_names(spec.variants, "variant", true);
+  check_names(spec.injections, "injection", false);
+  if (spec.accepts_variant)
+    for (const auto& variant : spec.variants)
+      if (!spec.accepts_variant(variant)) refuse("variant '" + variant + "' is not one its body knows");
   registry().push_back({spec, body, source_file});
   return true;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ struct WorkloadSpec {
   // the body a second time on the filesystem the first boot left, with
   // Context::after_power_cut() true. Only under 'daxtorture vm'.
   bool power_cut = false;
+  // Typed variants: the body's own parser (e.g. a NameTable's or a cell
+  // type's). Registration refuses a declared variant it does not accept, so
+  // no body ever falls through to a default for a name it does not know.
+  std::function<bool(const std::string& variant)> accepts_variant;
 };
 
 using WorkloadBody = void (*)(Context&);

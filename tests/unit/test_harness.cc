@@ -1,5 +1,5 @@
-// The harness's own logic: instance selection, option and profile parsing,
-// kernel facts, QEMU command line, data patterns and trace parsing.
+// The runners' own logic: option and profile parsing, kernel facts, the
+// QEMU command line, the reporter, expectations.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -12,54 +12,9 @@
 #include "runners/vm/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/qemu_command.h"
-#include "workloads/common/dax_trace.h"
-#include "workloads/common/pattern.h"
 
 namespace dt {
 namespace {
-
-TEST(Registry, DefaultSetLeavesSelftestsOut) {
-  auto instances = select_instances({});
-  ASSERT_FALSE(instances.empty());
-  for (const auto& instance : instances) EXPECT_NE(instance.workload->spec.group, "selftest");
-}
-
-TEST(Registry, BareWorkloadNameSelectsAllItsInstances) {
-  auto instances = select_instances({"truncate_vs_pinned_dio"});
-  ASSERT_EQ(instances.size(), 2u);
-  EXPECT_EQ(instances[0].name(), "truncate_vs_pinned_dio/xfs/4k");
-  EXPECT_EQ(instances[1].name(), "truncate_vs_pinned_dio/ext4/4k");
-}
-
-TEST(Registry, GlobsGroupsAndOrderOfPatterns) {
-  auto instances = select_instances({"selftest_leave_mess", "selftest_expect_clean"});
-  ASSERT_EQ(instances.size(), 2u);
-  EXPECT_EQ(instances[0].workload->spec.name, "selftest_leave_mess");
-  // Counts grow with every workload: check what each selection means.
-  auto ext4 = select_instances({"*/ext4/*"});
-  ASSERT_FALSE(ext4.empty());
-  for (const auto& instance : ext4) EXPECT_EQ(instance.fs, "ext4");
-  auto huge = select_instances({"group:huge"});
-  bool has_pmd_write = false;
-  for (const auto& instance : huge) {
-    EXPECT_EQ(instance.workload->spec.group, "huge");
-    has_pmd_write |= instance.name() == "pmd_fault_xfs/xfs/write";
-  }
-  EXPECT_TRUE(has_pmd_write);
-}
-
-TEST(Registry, PatternMatchingNothingIsAnError) {
-  EXPECT_THROW(select_instances({"no_such_workload"}), UsageError);
-}
-
-TEST(Registry, DuplicateOrMalformedNamesAreRefused) {
-  WorkloadSpec bad;
-  bad.name = "Bad Name";
-  EXPECT_THROW(register_workload(bad, nullptr, "x.cc"), std::logic_error);
-  WorkloadSpec twice;
-  twice.name = "pmd_fault_xfs";
-  EXPECT_THROW(register_workload(twice, nullptr, "y.cc"), std::logic_error);
-}
 
 TEST(Args, OptionsValuesAndErrors) {
   Args args({"--results=/tmp/x", "-t", "a", "--repeat", "zero"});
@@ -170,75 +125,6 @@ TEST(Reporter, FoldsEventsAndKeepsMalformedLines) {
   EXPECT_EQ(report.malformed.size(), 2u);
 }
 
-TEST(Pattern, MismatchNamesOffsetsAndBytes) {
-  std::vector<uint8_t> data(8192);
-  workloads::fill_pattern(data.data(), data.size(), 7, 4096);
-  EXPECT_FALSE(workloads::find_mismatch(data.data(), data.size(), 7, 4096));
-  EXPECT_TRUE(workloads::find_mismatch(data.data(), data.size(), 8, 4096));
-  for (size_t i = 100; i < 200; ++i) data[i] = 0xAB;
-  auto bad = workloads::find_mismatch(data.data(), data.size(), 7, 4096);
-  ASSERT_TRUE(bad);
-  EXPECT_GE(bad->first, 4196u);
-  EXPECT_LE(bad->last, 4295u);
-  EXPECT_EQ(bad->seen.substr(0, 2), "ab");
-}
-
-TEST(Pattern, WordWiseFillAndScanAgreeAtOddOffsets) {
-  // The word-wise fast paths must give the byte-wise definition at any
-  // start: compare against pattern_word read byte by byte.
-  std::vector<uint8_t> data(1000);
-  workloads::fill_pattern(data.data(), data.size(), 9, 4093);
-  for (size_t i = 0; i < data.size(); ++i) {
-    uint64_t offset = 4093 + i;
-    uint8_t expected = static_cast<uint8_t>(workloads::pattern_word(9, offset & ~7ull) >>
-                                            ((offset & 7) * 8));
-    ASSERT_EQ(data[i], expected) << "byte " << i;
-  }
-  EXPECT_FALSE(workloads::find_mismatch(data.data(), data.size(), 9, 4093));
-  data[1] ^= 1;  // inside the unaligned head
-  auto bad = workloads::find_mismatch(data.data(), data.size(), 9, 4093);
-  ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->first, 4094u);
-  data[1] ^= 1;
-  data[997] ^= 1;  // inside the tail
-  bad = workloads::find_mismatch(data.data(), data.size(), 9, 4093);
-  ASSERT_TRUE(bad);
-  EXPECT_EQ(bad->first, 4093u + 997);
-}
-
-TEST(DaxTrace, TalliesNopageAndFallback) {
-  const std::string trace =
-      "# tracer: nop\n"
-      "  a.out-123 [000] ..... 10.0: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
-      "address 0x7f0000200000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x200 max_pgoff "
-      "0x3fff NOPAGE\n"
-      "  a.out-123 [000] ..... 10.1: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
-      "address 0x7f0000401000 vm_start 0x7f0000001000 vm_end 0x7f0004001000 pgoff 0x400 max_pgoff "
-      "0x3fff FALLBACK\n"
-      "  a.out-123 [000] ..... 10.2: dax_pmd_load_hole: dev 259:0 NOPAGE\n";
-  auto tally = workloads::DaxTrace::tally(trace, "dax_pmd_fault_done");
-  EXPECT_EQ(tally.events, 2u);
-  EXPECT_EQ(tally.nopage, 1u);
-  EXPECT_EQ(tally.fallback, 1u);
-  ASSERT_EQ(tally.fallback_lines.size(), 1u);
-  EXPECT_EQ(tally.needdsync, 0u);
-}
-
-TEST(DaxTrace, CountsMapSyncFaultsThatNeededAMetadataSync) {
-  const std::string trace =
-      "  t-9 [001] ..... 5.0: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
-      "address 0x7f0000200000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x200 max_pgoff "
-      "0x3fff MAJOR|NEEDDSYNC\n"
-      "  t-9 [001] ..... 5.1: dax_pmd_fault_done: dev 259:0 ino 0x83 shared WRITE|ALLOW_RETRY "
-      "address 0x7f0000400000 vm_start 0x7f0000000000 vm_end 0x7f0004000000 pgoff 0x400 max_pgoff "
-      "0x3fff NOPAGE\n";
-  auto tally = workloads::DaxTrace::tally(trace, "dax_pmd_fault_done");
-  EXPECT_EQ(tally.events, 2u);
-  EXPECT_EQ(tally.needdsync, 1u);
-  EXPECT_EQ(tally.nopage, 1u);
-  EXPECT_EQ(tally.fallback, 0u);
-}
-
 }  // namespace
 }  // namespace dt
 
@@ -311,27 +197,6 @@ TEST(Expectations, MalformedLinesNameLineAndColumn) {
 
 namespace dt {
 namespace {
-
-TEST(Registry, RepeatNumbersTheExtraRuns) {
-  auto once = select_instances({"pmd_fault_xfs/xfs/write"});
-  auto thrice = repeat_instances(once, 3);
-  ASSERT_EQ(thrice.size(), 3u);
-  EXPECT_EQ(thrice[0].name(), "pmd_fault_xfs/xfs/write");
-  EXPECT_EQ(thrice[2].name(), "pmd_fault_xfs/xfs/write#3");
-  EXPECT_EQ(base_instance_name(thrice[2].name()), "pmd_fault_xfs/xfs/write");
-}
-
-// A later boot of a --repeat run is given the names left, "NAME#2" among
-// them; each must select exactly that repetition, and stay it.
-TEST(Registry, ARepetitionNameSelectsThatRepetition) {
-  auto chosen = repeat_instances(select_instances({"pmd_fault_xfs/xfs/write#3", "pmd_fault_xfs/xfs/write"}), 1);
-  ASSERT_EQ(chosen.size(), 2u);
-  EXPECT_EQ(chosen[0].name(), "pmd_fault_xfs/xfs/write#3");
-  EXPECT_EQ(chosen[1].name(), "pmd_fault_xfs/xfs/write");
-  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#"}), UsageError);
-  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#0"}), UsageError);
-  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#x"}), UsageError);
-}
 
 TEST(Expectations, RepetitionsShareTheirInstancesExpectation) {
   auto file = parse_expectations("kernel: ^6\\.1\nt/xfs/4k FAIL known\n", "k.expect");

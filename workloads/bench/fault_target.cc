@@ -13,7 +13,7 @@
 #include "core/text_file.h"
 #include "fixtures/dax_filesystem.h"
 #include "fixtures/page_cache_filesystem.h"
-#include "workloads/common/dax_file.h"
+#include "workloads/lib/pattern_file.h"
 
 namespace dt::bench {
 

@@ -11,10 +11,12 @@
 
 #include "core/check.h"
 #include "core/context.h"
-#include "workloads/common/dax_file.h"
-#include "workloads/common/dax_trace.h"
-#include "workloads/common/extent_map.h"
-#include "workloads/common/huge_fault.h"
+#include "workloads/lib/page_sizes.h"
+#include "workloads/lib/aligned_map.h"
+#include "workloads/lib/pattern.h"
+#include "workloads/lib/dax_trace.h"
+#include "workloads/lib/extent_map.h"
+#include "workloads/lib/page_touch.h"
 
 namespace dt::workloads {
 namespace {

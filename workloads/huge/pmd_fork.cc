@@ -12,9 +12,10 @@
 
 #include "core/check.h"
 #include "core/context.h"
-#include "workloads/common/dax_file.h"
-#include "workloads/common/huge_fault.h"
-#include "workloads/common/huge_file.h"
+#include "workloads/lib/page_sizes.h"
+#include "workloads/lib/pattern.h"
+#include "workloads/lib/page_touch.h"
+#include "workloads/huge/huge_file.h"
 
 namespace dt::workloads {
 namespace {

@@ -15,11 +15,12 @@
 
 #include "core/check.h"
 #include "core/context.h"
-#include "workloads/common/dax_file.h"
-#include "workloads/common/dax_trace.h"
-#include "workloads/common/extent_map.h"
-#include "workloads/common/huge_fault.h"
-#include "workloads/common/pattern.h"
+#include "workloads/lib/page_sizes.h"
+#include "workloads/lib/aligned_map.h"
+#include "workloads/lib/dax_trace.h"
+#include "workloads/lib/extent_map.h"
+#include "workloads/lib/page_touch.h"
+#include "workloads/lib/pattern.h"
 
 namespace dt::workloads {
 namespace {

@@ -1,25 +1,43 @@
-// libpmem2 over a file on fsdax xfs and ext4: MAP_SYNC taken by the kernel
-// (VM_SYNC), the store granularity the platform implies, persist and deep
-// flush, data read back with pread. The checks and injections are described
-// in workloads/common/pmem2_map_sync.h.
+// libpmem2 maps DAX memory the way PMDK applications do, on fsdax and on
+// devdax, one row each; the checks and injections are described in
+// pmem2_checks.h.
+//   pmem2_map_sync         a file on fsdax xfs and ext4: MAP_SYNC taken by
+//                          the kernel (VM_SYNC), the store granularity the
+//                          platform implies, persist and deep flush, data
+//                          read back with pread
+//   pmem2_map_sync_devdax  a device-dax namespace: granularity, persist,
+//                          deep flush (the region's deep_flush attribute),
+//                          data read back through a second mapping
 #include "core/context.h"
-#include "workloads/common/pmem2_map_sync.h"
+#include "workloads/huge/pmem2_checks.h"
 
 namespace dt::workloads {
 namespace {
 
-const WorkloadSpec spec = {
-    .name = "pmem2_map_sync",
-    .group = "huge",
-    .summary = "libpmem2 maps an fsdax file with MAP_SYNC; granularity, persist, deep flush, data",
-    .needs = {.mode = NamespaceMode::fsdax, .filesystems = {"xfs", "ext4"}},
-    .fixes = {{"b6fb293f2497", "mm: Define MAP_SYNC and VM_SYNC flags"},
-              {"caa51d26f85c", "dax, iomap: Add support for synchronous faults"}},
-    .timeout = std::chrono::seconds(30),
-    .injections = pmem2_map_sync_injections(),
-};
+const FixTag kMapSync = {"b6fb293f2497", "mm: Define MAP_SYNC and VM_SYNC flags"};
 
-DT_WORKLOAD(spec, run_pmem2_map_sync);
+bool register_table() {
+  const std::vector<WorkloadSpec> rows = {
+      {.name = "pmem2_map_sync",
+       .group = "huge",
+       .summary = "libpmem2 maps an fsdax file with MAP_SYNC; granularity, persist, deep flush, data",
+       .needs = {.mode = NamespaceMode::fsdax, .filesystems = {"xfs", "ext4"}},
+       .fixes = {kMapSync, {"caa51d26f85c", "dax, iomap: Add support for synchronous faults"}},
+       .timeout = std::chrono::seconds(30),
+       .injections = pmem2_map_sync_injections()},
+      {.name = "pmem2_map_sync_devdax",
+       .group = "huge",
+       .summary = "libpmem2 maps a devdax device; granularity, persist, deep flush, data",
+       .needs = {.mode = NamespaceMode::devdax, .devdax_align = 2ull << 20},
+       .fixes = {kMapSync},
+       .timeout = std::chrono::seconds(30),
+       .injections = pmem2_map_sync_injections()},
+  };
+  for (const auto& spec : rows) register_workload(spec, run_pmem2_map_sync, __FILE__);
+  return true;
+}
+
+[[maybe_unused]] const bool registered = register_table();
 
 }  // namespace
 }  // namespace dt::workloads

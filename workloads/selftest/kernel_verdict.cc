@@ -18,7 +18,7 @@
 #include "core/check.h"
 #include "core/context.h"
 #include "core/text_file.h"
-#include "workloads/common/dax_file.h"
+#include "workloads/lib/page_sizes.h"
 
 namespace dt::workloads {
 namespace {

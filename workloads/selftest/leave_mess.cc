@@ -13,7 +13,8 @@
 
 #include "core/check.h"
 #include "core/context.h"
-#include "workloads/common/dax_file.h"
+#include "workloads/lib/page_sizes.h"
+#include "workloads/lib/pattern_file.h"
 
 namespace dt::workloads {
 namespace {

@@ -48,12 +48,25 @@
 #include "core/check.h"
 #include "core/context.h"
 #include "core/errors.h"
-#include "workloads/common/dax_file.h"
-#include "workloads/common/huge_fault.h"
-#include "workloads/common/slow_io.h"
+#include "core/name_table.h"
+#include "workloads/lib/page_sizes.h"
+#include "workloads/lib/aligned_map.h"
+#include "workloads/lib/process_probe.h"
+#include "workloads/lib/pattern.h"
+#include "workloads/lib/slow_io.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Phase { rw, unregister_inflight, ring_exit_inflight };
+const NameTable<Phase>& phases() {
+  static const NameTable<Phase> table("a uring_fixed_buffers_devdax variant", {
+      {Phase::rw, "rw"},
+      {Phase::unregister_inflight, "unregister_inflight"},
+      {Phase::ring_exit_inflight, "ring_exit_inflight"},
+  });
+  return table;
+}
 
 const WorkloadSpec spec = {
     .name = "uring_fixed_buffers_devdax",
@@ -70,7 +83,7 @@ const WorkloadSpec spec = {
     // Each variant takes a few seconds under TCG beyond the slow device's
     // delay; a teardown that never ends is caught here.
     .timeout = std::chrono::seconds(60),
-    .variants = {"rw", "unregister_inflight", "ring_exit_inflight"},
+    .variants = phases().names(),
     // register_readonly (variant rw only, so that one run can inject all
     //   four): map the devdax buffer read-only, so the kernel refuses the
     //   pin (a FOLL_WRITE pin of a read-only mapping), as a kernel that
@@ -176,7 +189,7 @@ void register_buffer(Context& ctx, io_uring& ring, DevdaxBuffer& buffer, uint64_
   if (rc < 0) throw SetupError("io_uring_queue_init: " + errno_name(-rc));
   pinned_before = current_pinned();
 
-  if (ctx.injected("register_readonly") && ctx.variant() == "rw") {
+  if (ctx.injected("register_readonly") && phases().parse_or_throw(ctx.variant()) == Phase::rw) {
     unmap_buffer(buffer);
     buffer = map_buffer(ctx.env(), PROT_READ);
   }
@@ -407,14 +420,17 @@ void scenario(Context& ctx) {
   uint64_t pinned_before = 0;
   register_buffer(ctx, ring, buffer, pinned_before);
 
-  if (ctx.variant() == "rw") {
-    run_rw(ctx, ring, buffer);
-  } else if (ctx.variant() == "unregister_inflight") {
-    run_unregister_inflight(ctx, ring, buffer, pinned_before);
-  } else {
-    run_ring_exit_inflight(ctx, ring, buffer, pinned_before);
-    unmap_buffer(buffer);
-    return;
+  switch (phases().parse_or_throw(ctx.variant())) {
+    case Phase::rw:
+      run_rw(ctx, ring, buffer);
+      break;
+    case Phase::unregister_inflight:
+      run_unregister_inflight(ctx, ring, buffer, pinned_before);
+      break;
+    case Phase::ring_exit_inflight:
+      run_ring_exit_inflight(ctx, ring, buffer, pinned_before);
+      unmap_buffer(buffer);
+      return;
   }
   io_uring_queue_exit(&ring);
   unmap_buffer(buffer);

@@ -1,0 +1,121 @@
+// The workload registry: instance selection, repetitions, and what
+// registration refuses.
+#include <gtest/gtest.h>
+
+#include "core/errors.h"
+#include "core/registry.h"
+
+namespace dt {
+namespace {
+
+TEST(Registry, DefaultSetLeavesSelftestsOut) {
+  auto instances = select_instances({});
+  ASSERT_FALSE(instances.empty());
+  for (const auto& instance : instances) EXPECT_NE(instance.workload->spec.group, "selftest");
+}
+
+TEST(Registry, BareWorkloadNameSelectsAllItsInstances) {
+  auto instances = select_instances({"truncate_vs_pinned_dio"});
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].name(), "truncate_vs_pinned_dio/xfs/4k");
+  EXPECT_EQ(instances[1].name(), "truncate_vs_pinned_dio/ext4/4k");
+}
+
+TEST(Registry, GlobsGroupsAndOrderOfPatterns) {
+  auto instances = select_instances({"selftest_leave_mess", "selftest_expect_clean"});
+  ASSERT_EQ(instances.size(), 2u);
+  EXPECT_EQ(instances[0].workload->spec.name, "selftest_leave_mess");
+  // Counts grow with every workload: check what each selection means.
+  auto ext4 = select_instances({"*/ext4/*"});
+  ASSERT_FALSE(ext4.empty());
+  for (const auto& instance : ext4) EXPECT_EQ(instance.fs, "ext4");
+  auto huge = select_instances({"group:huge"});
+  bool has_pmd_write = false;
+  for (const auto& instance : huge) {
+    EXPECT_EQ(instance.workload->spec.group, "huge");
+    has_pmd_write |= instance.name() == "pmd_fault_xfs/xfs/write";
+  }
+  EXPECT_TRUE(has_pmd_write);
+}
+
+TEST(Registry, PatternMatchingNothingIsAnError) {
+  EXPECT_THROW(select_instances({"no_such_workload"}), UsageError);
+}
+
+TEST(Registry, DuplicateOrMalformedNamesAreRefused) {
+  WorkloadSpec bad;
+  bad.name = "Bad Name";
+  EXPECT_THROW(register_workload(bad, nullptr, "x.cc"), std::logic_error);
+  WorkloadSpec twice;
+  twice.name = "pmd_fault_xfs";
+  EXPECT_THROW(register_workload(twice, nullptr, "y.cc"), std::logic_error);
+}
+
+TEST(Registry, RepeatNumbersTheExtraRuns) {
+  auto once = select_instances({"pmd_fault_xfs/xfs/write"});
+  auto thrice = repeat_instances(once, 3);
+  ASSERT_EQ(thrice.size(), 3u);
+  EXPECT_EQ(thrice[0].name(), "pmd_fault_xfs/xfs/write");
+  EXPECT_EQ(thrice[2].name(), "pmd_fault_xfs/xfs/write#3");
+  EXPECT_EQ(base_instance_name(thrice[2].name()), "pmd_fault_xfs/xfs/write");
+}
+
+// A later boot of a --repeat run is given the names left, "NAME#2" among
+// them; each must select exactly that repetition, and stay it.
+TEST(Registry, ARepetitionNameSelectsThatRepetition) {
+  auto chosen = repeat_instances(select_instances({"pmd_fault_xfs/xfs/write#3", "pmd_fault_xfs/xfs/write"}), 1);
+  ASSERT_EQ(chosen.size(), 2u);
+  EXPECT_EQ(chosen[0].name(), "pmd_fault_xfs/xfs/write#3");
+  EXPECT_EQ(chosen[1].name(), "pmd_fault_xfs/xfs/write");
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#"}), UsageError);
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#0"}), UsageError);
+  EXPECT_THROW(select_instances({"pmd_fault_xfs/xfs/write#x"}), UsageError);
+}
+
+TEST(Registry, VariantsAndInjectionsMustBeSlugsOnce) {
+  WorkloadSpec spec;
+  spec.name = "registry_test_variants";
+  spec.needs.mode = NamespaceMode::none;
+  spec.variants = {"a", "a"};
+  EXPECT_THROW(register_workload(spec, nullptr, "v.cc"), std::logic_error);
+  spec.variants = {"A b"};
+  EXPECT_THROW(register_workload(spec, nullptr, "v.cc"), std::logic_error);
+  spec.variants = {};
+  EXPECT_THROW(register_workload(spec, nullptr, "v.cc"), std::logic_error);
+  spec.variants = {"ok"};
+  spec.injections = {"x", "x"};
+  EXPECT_THROW(register_workload(spec, nullptr, "v.cc"), std::logic_error);
+}
+
+TEST(Registry, ATypedVariantSetRefusesUnknownNames) {
+  WorkloadSpec spec;
+  spec.name = "registry_test_typed";
+  spec.needs.mode = NamespaceMode::none;
+  spec.variants = {"rw", "rx"};
+  spec.accepts_variant = [](const std::string& v) { return v == "rw"; };
+  try {
+    register_workload(spec, nullptr, "t.cc");
+    FAIL() << "an unknown variant was registered";
+  } catch (const std::logic_error& error) {
+    EXPECT_NE(std::string(error.what()).find("variant 'rx' is not one its body knows"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(Registry, EveryRegisteredVariantIsOneItsBodyKnows) {
+  // Registration already refused the others; this proves the tables did
+  // declare a parser where they type their variants.
+  size_t typed = 0;
+  for (const auto& workload : all_workloads()) {
+    if (!workload.spec.accepts_variant) continue;
+    ++typed;
+    for (const auto& variant : workload.spec.variants)
+      EXPECT_TRUE(workload.spec.accepts_variant(variant)) << workload.spec.name << "/" << variant;
+    EXPECT_FALSE(workload.spec.accepts_variant("no_such_variant")) << workload.spec.name;
+  }
+  EXPECT_GE(typed, 13u);  // 7 pin matrix rows, 6 teardowns
+}
+
+}  // namespace
+}  // namespace dt
