@@ -22,13 +22,19 @@ std::string expectation_line(const InstanceResult& r) {
   std::string line = expectation_name(r.expectation);
   if (r.expectation == Expectation::new_failure) return line;
   if (!r.expectation_note.empty()) line += ": " + r.expectation_note;
-  if (!r.expectation_source.empty()) line += " (" + r.expectation_source + ")";
+  // The file as the project names it, wherever the checkout is.
+  std::string source = r.expectation_source;
+  if (const size_t at = source.find("/vm-configs/"); at != std::string::npos) source.erase(0, at + 1);
+  if (!source.empty()) line += " (" + source + ")";
   return line;
 }
 
 std::vector<std::string> verdict_lines(const InstanceResult& r, const VerdictOptions& options) {
   std::vector<std::string> lines;
-  if (options.reason && !r.reason.empty() && r.status != Status::pass)
+  // A reason that is one of the kernel lines below is said there.
+  bool reason_is_kernel_line = false;
+  for (const auto& k : r.kernel_findings) reason_is_kernel_line |= r.reason == kernel_line(k);
+  if (options.reason && !r.reason.empty() && r.status != Status::pass && !reason_is_kernel_line)
     lines.push_back(std::string(status_name(r.status)) + ": " + r.reason);
   for (const auto& f : r.failures) lines.push_back(failure_line(f));
   const size_t shown = std::min(r.kernel_findings.size(), options.max_kernel_lines);

@@ -73,7 +73,7 @@ table.grid td { text-align: center; min-width: 4.5em; font-size: 0.85em; }
 table.grid td.row { text-align: left; font-family: monospace; }
 table.grid td a { text-decoration: none; display: block; }
 small { color: #666; }
-.need-new small, .need-fixed small { color: #fff; }
+td.need-new small, td.need-fixed small { color: #fff; }
 details summary { cursor: pointer; }
 )";
 

@@ -12,7 +12,7 @@
 # validator is missing (the message names the package).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-run=${1:?usage: validate-run.sh RUN_DIR [SCRATCH_DIR]}
+run=$(realpath "${1:?usage: validate-run.sh RUN_DIR [SCRATCH_DIR]}")  # kunit.py changes directory
 scratch=${2:-${TMPDIR:-/tmp}/daxtorture-validate}
 mkdir -p "$scratch"
 python=/usr/bin/python3   # Debian's, which has python3-jsonschema
