@@ -148,7 +148,7 @@ void write_grid(std::ostream& out, const std::vector<HistoryRun>& runs) {
          "<th>first failing</th><th>last passing</th>";
   for (const auto& run : runs) {
     if (!run.run) continue;
-    out << "<th>" << run_link(run, short_time(run)) << "<br><small>"
+    out << "<th>" << run_link(run, short_time(run)) << "<br><small>" << esc(run.folder) << "<br>"
         << esc(run.run->info.kernel_release) << "</small></th>";
   }
   out << "</tr>\n";

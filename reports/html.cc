@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "reports/failure_text.h"
@@ -269,17 +270,12 @@ void write_matrix(std::ostream& out, const HtmlRun& html, size_t run_index) {
 }
 
 void write_matrices(std::ostream& out, const std::vector<HtmlRun>& runs) {
-  bool any = false;
-  for (const auto& html : runs)
-    for (const auto& instance : html.run->instances) {
-      MatrixCell cell;
-      any = any || matrix_cell(instance, cell);
-    }
-  if (!any) return;
+  std::ostringstream grids;
+  for (size_t r = 0; r < runs.size(); ++r) write_matrix(grids, runs[r], r);
+  if (grids.str().empty()) return;  // no filesystem with two cells or more
   out << "<h2>Matrices</h2>\n<p><small>rows: workload and pin source &#215; layout change; "
          "columns: mapping state &#215; page size. A failing cell links to its card, a "
-         "passing one to its output.</small></p>\n";
-  for (size_t r = 0; r < runs.size(); ++r) write_matrix(out, runs[r], r);
+         "passing one to its output.</small></p>\n" << grids.str();
 }
 
 // Each workload's fix tags once, not on every failing card.
@@ -432,10 +428,12 @@ void write_html(std::ostream& out, const std::vector<HtmlRun>& runs, std::string
   write_headline(out, runs);
   write_cards(out, runs, Need::new_failure, "New failures");
   write_fixed(out, runs);
+  // Side by side, where the runs differ is what the reader came for.
+  if (runs.size() > 1) write_instances(out, runs);
   write_matrices(out, runs);
   write_cards(out, runs, Need::known, "Known failures");
   write_hints(out, runs);
-  write_instances(out, runs);
+  if (runs.size() == 1) write_instances(out, runs);
   write_details(out, runs);
   out << page_tail();
 }
