@@ -23,7 +23,8 @@ for run in "$out"/runs/*/; do
   "$bin" report --expectations "$top/vm-configs/expectations" -o "$run/report.html" \
     --kcidb "$run/kcidb.json" --junit "$run/junit.xml" --ktap "$run/results.ktap" "$run"
   echo "== $(basename "$run")"
-  sh "$here/validate-run.sh" "$run" "$out/scratch" || status=1
+  # kunit.py is unpacked once, outside the folder each run starts afresh.
+  sh "$here/validate-run.sh" "$run" "$out/../kunit-cache" || status=1
 done
 if [ "${1:-}" = --browser ]; then
   set -- "$out"/runs/*/
