@@ -23,9 +23,15 @@ struct QemuLaunch {
   std::string token;          // proves to the guest runner that it owns the NVDIMM
   std::string monitor_socket; // QEMU's human monitor, for sysrq keys; "" = none
   bool probe_only = false;    // boot, print, power off (accelerator probe)
+  // TCG only: >= 0 runs the guest under instruction counting, -icount
+  // shift=N: while it executes, its clocks advance 2^N ns per instruction,
+  // whatever the host is doing. -1: wall clock.
+  int icount_shift = -1;
 };
 
 std::vector<std::string> qemu_argv(const QemuLaunch& launch);
 std::string guest_kernel_cmdline(const QemuLaunch& launch);
+// The -icount argument for a shift: "shift=0,sleep=on".
+std::string icount_option(int shift);
 
 }  // namespace dt

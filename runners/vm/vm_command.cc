@@ -14,6 +14,7 @@
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "reports/ktap.h"
+#include "runners/build/kernel_build.h"
 #include "runners/expectations.h"
 #include "runners/progress.h"
 #include "runners/report_files.h"
@@ -47,6 +48,11 @@ kernel:
   --kernel IMAGE         a bzImage you built
   --modules DIR          its modules: INSTALL_MOD_PATH folder or
                          lib/modules/RELEASE (default /lib/modules/RELEASE)
+  --tree DIR             a kernel git tree: built first as 'daxtorture build
+                         --tree DIR' does (cached by commit and config), then
+                         booted; run.json and kcidb.json name its commit,
+                         describe string and config hash
+  --lean                 with --tree: build with 'daxtorture build --lean'
 
 run:
   -t, --test PATTERN     instances to run (as for 'daxtorture run'; repeatable)
@@ -86,6 +92,8 @@ struct VmOptions {
   std::string kernel_package = "default";
   std::string kernel_image;
   std::string modules;
+  std::string tree;
+  bool lean = false;
   std::vector<std::string> patterns;
   std::string results = "results";
   std::string run_id;
@@ -110,6 +118,8 @@ VmOptions parse_options(Args& args) {
     if (*option == "--kernel-package") options.kernel_package = args.value(*option);
     else if (*option == "--kernel") options.kernel_image = args.value(*option);
     else if (*option == "--modules") options.modules = args.value(*option);
+    else if (*option == "--tree") options.tree = args.value(*option);
+    else if (*option == "--lean") options.lean = true;
     else if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
     else if (*option == "--results") options.results = args.value(*option);
     else if (*option == "--run-id") options.run_id = args.value(*option);
@@ -141,7 +151,28 @@ VmOptions parse_options(Args& args) {
                      "drop -t, --repeat and --run-id");
   if (!options.modules.empty() && options.kernel_image.empty())
     throw UsageError("--modules goes with --kernel IMAGE");
+  if (!options.tree.empty() && !options.kernel_image.empty())
+    throw UsageError("--tree builds its own kernel; drop --kernel (or --tree)");
+  if (options.lean && options.tree.empty()) throw UsageError("--lean goes with --tree DIR");
   return options;
+}
+
+// `--tree DIR`: build (or find the cached build of) the tree's HEAD.
+GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool quiet) {
+  BuildRequest request;
+  request.tree = tree;
+  request.recipe.lean = lean;
+  request.recipe.fragment = default_fragment_path();
+  request.quiet = quiet;
+  KernelBuild build;
+  try {
+    build = build_kernel(request);
+  } catch (const BuildFailed& failure) {
+    throw SetupError(std::string("the tree's kernel did not build: ") + failure.what());
+  }
+  GuestKernel kernel = locate_kernel_image(build.image, build.module_root);
+  kernel.label = "tree " + build.origin.tree + " at " + build.origin.describe;
+  return kernel;
 }
 
 // The guest runner's command, left in the run folder for the guest's /init.
@@ -306,9 +337,9 @@ int vm_main(Args& args) {
     throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
                      "kernels are cached in /var/cache); run it with sudo");
 
-  GuestKernel kernel = options.kernel_image.empty()
-                           ? locate_debian_kernel(options.kernel_package)
-                           : locate_kernel_image(options.kernel_image, options.modules);
+  GuestKernel kernel = !options.tree.empty()          ? kernel_of_tree(options.tree, options.lean, options.quiet)
+                       : options.kernel_image.empty() ? locate_debian_kernel(options.kernel_package)
+                                                      : locate_kernel_image(options.kernel_image, options.modules);
   require_pmem_support(kernel);
   MachineProfile profile = load_machine_profile(options.profile);
   // Read before the boot: a malformed file must not cost a run.
@@ -430,6 +461,7 @@ int vm_main(Args& args) {
     fs::remove(launch.ktap_file);
   }
   run.info.machine = "qemu-" + launch.accel;
+  run.info.kernel_origin = kernel.origin;
   run.info.tool_version = DAXTORTURE_VERSION;
   auto& env = run.info.environment;
   env["kernel"] = kernel.label;
@@ -449,7 +481,6 @@ int vm_main(Args& args) {
   env["wall_time_s"] = std::to_string(wall);
   if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
   apply_expectations(expectations, run);
-  if (run.info.kernel_origin.kind.empty()) run.info.kernel_origin = kernel.origin;
   for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
   write_report_files(run_dir, run, options.artifacts_url);

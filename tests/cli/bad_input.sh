@@ -98,6 +98,13 @@ expect_error "bench --plot of JSON that is not Google Benchmark's" "no \"benchma
 expect_error "bench --plot without input" "needs at least one bench JSON" "$daxtorture" bench --plot "$scratch/p.svg"
 expect_error "bench with an unknown injection" "unknown injection 'nope'.*fault_around" \
   "$daxtorture" bench --inject nope
+expect_error "bench --min-change that is no percentage" "min-change takes a percentage" \
+  "$daxtorture" bench --compare "$scratch/a.json" "$scratch/a.json" --min-change much
+expect_error "vm bench --clock of an unknown kind" "clock takes icount, wall or auto" \
+  "$daxtorture" vm bench --clock sundial
+expect_error "vm bench --clock icount under KVM" "clock icount needs TCG" \
+  "$daxtorture" vm bench --clock icount --accel kvm
+expect_error "vm bench --smp 0" "smp takes a CPU count" "$daxtorture" vm bench --smp 0
 expect_error "vm bench with an unknown option" "unknown option '--bogus' for 'vm bench'" "$daxtorture" vm bench --bogus
 expect_error "vm with a stray word" "unexpected argument 'bnech'.*bench" "$daxtorture" vm bnech
 

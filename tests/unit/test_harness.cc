@@ -189,7 +189,7 @@ TEST(Expectations, MalformedLinesNameLineAndColumn) {
   EXPECT_EQ(message("kernel: ^6\nfoo/xfs/4k PASS note\n").rfind("x.expect:2:12:", 0), 0u);
   EXPECT_EQ(message("kernel: ^6\nfoo/xfs/4k FAIL\n").rfind("x.expect:2:16: a known failure needs a note", 0), 0u);
   EXPECT_EQ(message("kernel: ([\n").rfind("x.expect:1:9: bad kernel regex", 0), 0u);
-  EXPECT_NE(message("foo FAIL note\n").find("no 'kernel:' line"), std::string::npos);
+  EXPECT_NE(message("foo FAIL note\n").find("no 'kernel:' or 'version:' line"), std::string::npos);
 }
 
 }  // namespace
