@@ -69,6 +69,11 @@ struct InstanceResult {
   std::string started_at;          // ISO-8601 UTC
   std::string artifacts;           // instance folder, relative to the run folder
   Expectation expectation = Expectation::none;
+  // The expectations-file line behind a known failure or a fix, so every
+  // report can say why the failure is known without the file at hand.
+  std::string expectation_note;     // that line's note: why, and where seen
+  std::string expectation_source;   // "vm-configs/expectations/x.expect:14"
+  std::string expectation_pattern;  // that line's instance name or glob
 };
 
 // Where the kernel under test came from, for dashboards that group results by

@@ -32,9 +32,10 @@ std::string esc(const std::string& text) { return xml_escape(text); }
 
 std::string num(double v) { return fixed(v, 1); }
 
-// Median over repetitions of a counter of the single-thread benchmark
-// whose name starts with prefix; NAN when the file has none.
-double value(const BenchFile& file, const std::string& prefix, const std::string& counter) {
+}  // namespace
+
+double single_thread_median(const BenchFile& file, const std::string& prefix,
+                            const std::string& counter) {
   for (const auto& name : file.names())
     if (name.rfind(prefix, 0) == 0 && name.find("threads:1") != std::string::npos) {
       auto values = file.values(name, counter);
@@ -42,7 +43,6 @@ double value(const BenchFile& file, const std::string& prefix, const std::string
     }
   return NAN;
 }
-}  // namespace
 
 void write_latency_svg(std::ostream& out, const std::vector<BenchFile>& files) {
   constexpr double kLeft = 70, kTop = 40, kPlotW = 640, kPlotH = 300, kBottom = 120, kRight = 200;
@@ -51,7 +51,7 @@ void write_latency_svg(std::ostream& out, const std::vector<BenchFile>& files) {
   for (const auto& file : files)
     for (const auto& column : kColumns)
       for (const char* counter : {"p50_us", "p99_us"}) {
-        double v = value(file, column.prefix, counter);
+        double v = single_thread_median(file, column.prefix, counter);
         if (std::isfinite(v) && v > 0) lo = std::min(lo, v), hi = std::max(hi, v);
       }
   if (!(hi > 0)) lo = 1, hi = 10;
@@ -85,7 +85,7 @@ void write_latency_svg(std::ostream& out, const std::vector<BenchFile>& files) {
       const bool p50 = std::string(counter) == "p50_us";
       std::string points;
       for (size_t i = 0; i < columns; ++i) {
-        const double v = value(files[f], kColumns[i].prefix, counter);
+        const double v = single_thread_median(files[f], kColumns[i].prefix, counter);
         if (!std::isfinite(v) || v <= 0) continue;
         points += num(x_of(i)) + "," + num(y_of(v)) + " ";
         out << "<circle cx=\"" << num(x_of(i)) << "\" cy=\"" << num(y_of(v)) << "\" r=\"" << (p50 ? 3.5 : 2.5)

@@ -6,11 +6,17 @@
 #pragma once
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "reports/bench_json.h"
 
 namespace dt::reports {
+
+// Median over repetitions of a counter ("p50_us") of the single-thread
+// benchmark whose name starts with prefix; NAN when the file has none.
+double single_thread_median(const BenchFile& file, const std::string& prefix,
+                            const std::string& counter);
 
 void write_latency_svg(std::ostream& out, const std::vector<BenchFile>& files);
 

@@ -1,5 +1,7 @@
 #include "reports/findings_table.h"
 
+#include "reports/failure_text.h"
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -44,7 +46,7 @@ std::string first_evidence(const InstanceResult& instance) {
   if (!instance.failures.empty()) return one_line(instance.failures.front().message, 200);
   if (!instance.reason.empty()) return one_line(instance.reason, 200);
   if (!instance.kernel_findings.empty())
-    return one_line(instance.kernel_findings.front().kind + ": " + instance.kernel_findings.front().line, 200);
+    return one_line(kernel_line(instance.kernel_findings.front()), 200);
   return "";
 }
 
@@ -53,7 +55,7 @@ std::string all_evidence(const InstanceResult& instance) {
   for (const auto& failure : instance.failures) pieces.push_back(one_line(failure.message, 320));
   if (pieces.empty() && !instance.reason.empty()) pieces.push_back(one_line(instance.reason, 320));
   for (const auto& finding : instance.kernel_findings)
-    if (finding.kind != "taint") pieces.push_back(one_line(finding.kind + ": " + finding.line, 200));
+    if (finding.kind != "taint") pieces.push_back(one_line(kernel_line(finding), 200));
   std::string joined;
   for (const auto& piece : pieces) joined += (joined.empty() ? "" : "<br>") + piece;
   return joined;

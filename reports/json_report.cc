@@ -37,30 +37,10 @@ const char* expectation_token(Expectation e) {
 
 json text(const std::string& s) { return valid_utf8(s); }
 
-json number(double value) {
+json json_number(double value) {
   if (std::isfinite(value)) return value;
   if (std::isnan(value)) return "nan";
   return value > 0 ? "inf" : "-inf";
-}
-
-json origin_to_json(const KernelOrigin& o) {
-  json out = json::object();
-  auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) out[key] = text(value);
-  };
-  put("kind", o.kind);
-  put("package", o.package);
-  put("package_version", o.package_version);
-  put("tree", o.tree);
-  put("repository_url", o.repository_url);
-  put("branch", o.branch);
-  put("commit", o.commit);
-  put("describe", o.describe);
-  put("config_sha256", o.config_sha256);
-  put("config_name", o.config_name);
-  put("compiler", o.compiler);
-  put("architecture", o.architecture);
-  return out;
 }
 
 json info_to_json(const RunInfo& info) {
@@ -75,9 +55,9 @@ json info_to_json(const RunInfo& info) {
       {"tool_version", text(info.tool_version)},
       {"started_at", text(info.started_at)},
       {"finished_at", text(info.finished_at)},
-      {"duration_s", number(info.duration_s)},
+      {"duration_s", json_number(info.duration_s)},
       {"environment", environment},
-      {"kernel_origin", origin_to_json(info.kernel_origin)},
+      {"kernel_origin", info.kernel_origin},
   };
 }
 
@@ -198,6 +178,59 @@ Expectation read_expectation(const ObjectReader& in) {
   fail_at(in.path("expectation"), "unknown expectation \"" + token + "\"");
 }
 
+Failure read_failure(const json& j, const std::string& at) {
+  ObjectReader f(j, at);
+  Failure failure;
+  f.string("file", failure.file);
+  f.integer("line", failure.line);
+  f.string("check", failure.check);
+  f.string("message", failure.message);
+  return failure;
+}
+
+KernelFinding read_finding(const json& j, const std::string& at) {
+  ObjectReader k(j, at);
+  KernelFinding finding;
+  k.string("kind", finding.kind);
+  k.string("line", finding.line);
+  return finding;
+}
+
+FixTag read_fix(const json& j, const std::string& at) {
+  ObjectReader t(j, at);
+  FixTag fix;
+  t.string("sha", fix.sha, /*required=*/true);
+  t.string("subject", fix.subject);
+  return fix;
+}
+
+Metric read_metric(const json& j, const std::string& at) {
+  ObjectReader m(j, at);
+  Metric metric;
+  m.string("name", metric.name, /*required=*/true);
+  m.real("value", metric.value);
+  m.string("unit", metric.unit);
+  return metric;
+}
+
+KernelOrigin read_origin(const json& j, const std::string& at) {
+  ObjectReader o(j, at);
+  KernelOrigin k;
+  o.string("kind", k.kind);
+  o.string("package", k.package);
+  o.string("package_version", k.package_version);
+  o.string("tree", k.tree);
+  o.string("repository_url", k.repository_url);
+  o.string("branch", k.branch);
+  o.string("commit", k.commit);
+  o.string("describe", k.describe);
+  o.string("config_sha256", k.config_sha256);
+  o.string("config_name", k.config_name);
+  o.string("compiler", k.compiler);
+  o.string("architecture", k.architecture);
+  return k;
+}
+
 InstanceResult read_instance(const json& object, const std::string& path) {
   ObjectReader in(object, path);
   InstanceResult r;
@@ -215,35 +248,16 @@ InstanceResult read_instance(const json& object, const std::string& path) {
   r.status = read_status(in, "status");
   in.string("reason", r.reason);
   in.array("failures", [&](const json& j, const std::string& at) {
-    ObjectReader f(j, at);
-    Failure failure;
-    f.string("file", failure.file);
-    f.integer("line", failure.line);
-    f.string("check", failure.check);
-    f.string("message", failure.message);
-    r.failures.push_back(std::move(failure));
+    r.failures.push_back(read_failure(j, at));
   });
   in.array("kernel_findings", [&](const json& j, const std::string& at) {
-    ObjectReader k(j, at);
-    KernelFinding finding;
-    k.string("kind", finding.kind);
-    k.string("line", finding.line);
-    r.kernel_findings.push_back(std::move(finding));
+    r.kernel_findings.push_back(read_finding(j, at));
   });
   in.array("fixes", [&](const json& j, const std::string& at) {
-    ObjectReader t(j, at);
-    FixTag fix;
-    t.string("sha", fix.sha, /*required=*/true);
-    t.string("subject", fix.subject);
-    r.fixes.push_back(std::move(fix));
+    r.fixes.push_back(read_fix(j, at));
   });
   in.array("metrics", [&](const json& j, const std::string& at) {
-    ObjectReader m(j, at);
-    Metric metric;
-    m.string("name", metric.name, /*required=*/true);
-    m.real("value", metric.value);
-    m.string("unit", metric.unit);
-    r.metrics.push_back(std::move(metric));
+    r.metrics.push_back(read_metric(j, at));
   });
   in.array("notes", [&](const json& j, const std::string& at) {
     if (!j.is_string()) fail_at(at, "expected a string" + got(j));
@@ -256,6 +270,9 @@ InstanceResult read_instance(const json& object, const std::string& path) {
   in.string("started_at", r.started_at);
   in.string("artifacts", r.artifacts);
   r.expectation = read_expectation(in);
+  in.string("expectation_note", r.expectation_note);
+  in.string("expectation_source", r.expectation_source);
+  in.string("expectation_pattern", r.expectation_pattern);
   return r;
 }
 
@@ -280,67 +297,40 @@ RunInfo read_info(const json& object, const std::string& path) {
       info.environment[key] = value.get<std::string>();
     }
   }
-  if (const json* origin = in.get("kernel_origin")) {
-    ObjectReader o(*origin, in.path("kernel_origin"));
-    KernelOrigin& k = info.kernel_origin;
-    o.string("kind", k.kind);
-    o.string("package", k.package);
-    o.string("package_version", k.package_version);
-    o.string("tree", k.tree);
-    o.string("repository_url", k.repository_url);
-    o.string("branch", k.branch);
-    o.string("commit", k.commit);
-    o.string("describe", k.describe);
-    o.string("config_sha256", k.config_sha256);
-    o.string("config_name", k.config_name);
-    o.string("compiler", k.compiler);
-    o.string("architecture", k.architecture);
-  }
+  if (const json* origin = in.get("kernel_origin"))
+    info.kernel_origin = read_origin(*origin, in.path("kernel_origin"));
   return info;
 }
 
 }  // namespace
 
 json to_json(const InstanceResult& r) {
-  json failures = json::array();
-  for (const auto& f : r.failures)
-    failures.push_back({{"file", text(f.file)},
-                        {"line", f.line},
-                        {"check", text(f.check)},
-                        {"message", text(f.message)}});
-  json findings = json::array();
-  for (const auto& k : r.kernel_findings)
-    findings.push_back({{"kind", text(k.kind)}, {"line", text(k.line)}});
-  json fixes = json::array();
-  for (const auto& fix : r.fixes)
-    fixes.push_back({{"sha", text(fix.sha)}, {"subject", text(fix.subject)}});
-  json metrics = json::array();
-  for (const auto& m : r.metrics)
-    metrics.push_back({{"name", text(m.name)},
-                       {"value", number(m.value)},
-                       {"unit", text(m.unit)}});
   json notes = json::array();
   for (const auto& n : r.notes) notes.push_back(text(n));
-  return {
+  json out = {
       {"name", text(r.name)},
       {"workload", text(r.workload)},
       {"fs", text(r.fs)},
       {"variant", text(r.variant)},
       {"status", status_name(r.status)},
       {"reason", text(r.reason)},
-      {"failures", failures},
-      {"kernel_findings", findings},
-      {"fixes", fixes},
-      {"metrics", metrics},
+      {"failures", r.failures},
+      {"kernel_findings", r.kernel_findings},
+      {"fixes", r.fixes},
+      {"metrics", r.metrics},
       {"notes", notes},
       {"taint_before", r.taint_before},
       {"taint_after", r.taint_after},
-      {"duration_s", number(r.duration_s)},
-      {"workload_s", number(r.workload_s)},
+      {"duration_s", json_number(r.duration_s)},
+      {"workload_s", json_number(r.workload_s)},
       {"started_at", text(r.started_at)},
       {"artifacts", text(r.artifacts)},
       {"expectation", expectation_token(r.expectation)},
   };
+  if (!r.expectation_note.empty()) out["expectation_note"] = text(r.expectation_note);
+  if (!r.expectation_source.empty()) out["expectation_source"] = text(r.expectation_source);
+  if (!r.expectation_pattern.empty()) out["expectation_pattern"] = text(r.expectation_pattern);
+  return out;
 }
 
 json instance_document(const InstanceResult& instance) {
@@ -390,3 +380,55 @@ RunResult run_from_json(const json& document) {
 }
 
 }  // namespace dt::reports
+
+namespace dt {
+
+using nlohmann::json;
+using reports::valid_utf8;
+
+void to_json(json& j, const Failure& f) {
+  j = {{"file", valid_utf8(f.file)},
+       {"line", f.line},
+       {"check", valid_utf8(f.check)},
+       {"message", valid_utf8(f.message)}};
+}
+void to_json(json& j, const KernelFinding& k) {
+  j = {{"kind", valid_utf8(k.kind)}, {"line", valid_utf8(k.line)}};
+}
+void to_json(json& j, const FixTag& fix) {
+  j = {{"sha", valid_utf8(fix.sha)}, {"subject", valid_utf8(fix.subject)}};
+}
+void to_json(json& j, const Metric& m) {
+  j = {{"name", valid_utf8(m.name)}, {"value", reports::json_number(m.value)},
+       {"unit", valid_utf8(m.unit)}};
+}
+void to_json(json& j, const KernelOrigin& o) {
+  j = json::object();
+  auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) j[key] = valid_utf8(value);
+  };
+  put("kind", o.kind);
+  put("package", o.package);
+  put("package_version", o.package_version);
+  put("tree", o.tree);
+  put("repository_url", o.repository_url);
+  put("branch", o.branch);
+  put("commit", o.commit);
+  put("describe", o.describe);
+  put("config_sha256", o.config_sha256);
+  put("config_name", o.config_name);
+  put("compiler", o.compiler);
+  put("architecture", o.architecture);
+}
+void to_json(json& j, const InstanceResult& instance) { j = reports::to_json(instance); }
+void to_json(json& j, const RunResult& run) { j = reports::to_json(run); }
+
+void from_json(const json& j, Failure& f) { f = reports::read_failure(j, ""); }
+void from_json(const json& j, KernelFinding& k) { k = reports::read_finding(j, ""); }
+void from_json(const json& j, FixTag& fix) { fix = reports::read_fix(j, ""); }
+void from_json(const json& j, Metric& m) { m = reports::read_metric(j, ""); }
+void from_json(const json& j, KernelOrigin& o) { o = reports::read_origin(j, ""); }
+void from_json(const json& j, InstanceResult& instance) { instance = reports::instance_from_json(j); }
+void from_json(const json& j, RunResult& run) { run = reports::run_from_json(j); }
+
+}  // namespace dt

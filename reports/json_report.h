@@ -27,6 +27,26 @@
 
 #include "core/result.h"
 
+// nlohmann's conversions for the result structs, found by argument-dependent
+// lookup: json j = failure; failure = j.get<Failure>(). from_json is as
+// strict as run_from_json and names the offending field the same way.
+namespace dt {
+void to_json(nlohmann::json& j, const Failure& failure);
+void to_json(nlohmann::json& j, const KernelFinding& finding);
+void to_json(nlohmann::json& j, const FixTag& fix);
+void to_json(nlohmann::json& j, const Metric& metric);
+void to_json(nlohmann::json& j, const KernelOrigin& origin);
+void to_json(nlohmann::json& j, const InstanceResult& instance);
+void to_json(nlohmann::json& j, const RunResult& run);
+void from_json(const nlohmann::json& j, Failure& failure);
+void from_json(const nlohmann::json& j, KernelFinding& finding);
+void from_json(const nlohmann::json& j, FixTag& fix);
+void from_json(const nlohmann::json& j, Metric& metric);
+void from_json(const nlohmann::json& j, KernelOrigin& origin);
+void from_json(const nlohmann::json& j, InstanceResult& instance);
+void from_json(const nlohmann::json& j, RunResult& run);
+}  // namespace dt
+
 namespace dt::reports {
 
 inline constexpr const char* kRunSchema = "daxtorture-run/1";

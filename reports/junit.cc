@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "reports/failure_text.h"
 #include "reports/text.h"
 
 namespace dt::reports {
@@ -32,37 +33,20 @@ struct Counts {
     if (run.info.duration_s > 0) time += run.info.duration_s;
   }
 
-  std::string attributes() const {
+  // junit-10.xsd allows "skipped" on <testsuite> only, not on <testsuites>.
+  std::string attributes(bool with_skipped) const {
     return " tests=\"" + std::to_string(tests) + "\" failures=\"" +
            std::to_string(failures) + "\" errors=\"" + std::to_string(errors) +
-           "\" skipped=\"" + std::to_string(skipped) + "\" time=\"" +
-           seconds(time) + "\"";
+           (with_skipped ? "\" skipped=\"" + std::to_string(skipped) : std::string()) +
+           "\" time=\"" + seconds(time) + "\"";
   }
 };
-
-// Why the instance has its verdict: the lines a reader needs first.
-std::vector<std::string> verdict_lines(const InstanceResult& r) {
-  std::vector<std::string> lines;
-  if (!r.reason.empty() && r.status != Status::pass)
-    lines.push_back(std::string(status_name(r.status)) + ": " + r.reason);
-  for (const auto& f : r.failures)
-    lines.push_back(f.file + ":" + std::to_string(f.line) + ": " + f.check +
-                    ": " + f.message);
-  for (const auto& k : r.kernel_findings)
-    lines.push_back("kernel: " + k.kind + ": " + k.line);
-  if (status_blames_kernel(r.status))
-    for (const auto& fix : r.fixes)
-      lines.push_back("HINT: you may be missing kernel fix " + fix.sha +
-                      " (\"" + fix.subject + "\")");
-  return lines;
-}
 
 // Everything else worth seeing next to the verdict.
 std::vector<std::string> context_lines(const InstanceResult& r) {
   std::vector<std::string> lines;
   if (r.expectation != Expectation::none)
-    lines.push_back(std::string("expectation: ") +
-                    expectation_name(r.expectation));
+    lines.push_back("expectation: " + expectation_line(r));
   if (r.taint_after != r.taint_before)
     lines.push_back("taint: " + hex(r.taint_before) + " -> " +
                     hex(r.taint_after));
@@ -73,17 +57,14 @@ std::vector<std::string> context_lines(const InstanceResult& r) {
   return lines;
 }
 
-std::string joined(const std::vector<std::string>& lines) {
-  std::string all;
-  for (const auto& line : lines) all += line + "\n";
-  return all;
-}
-
-// The one-line message of a <failure>/<error>: the first reason to look.
+// The one-line message of a <failure>/<error>: the first reason to look,
+// after "known failure: " when the expectations file knows it, so that a CI
+// page tells the known from the new at a glance.
 std::string headline(const InstanceResult& r,
                      const std::vector<std::string>& verdict) {
-  if (!verdict.empty()) return verdict.front();
-  return status_name(r.status);
+  const std::string first = verdict.empty() ? status_name(r.status) : verdict.front();
+  if (r.expectation == Expectation::known_failure) return "known failure: " + first;
+  return first;
 }
 
 void write_testcase(std::ostream& out, const InstanceResult& r) {
@@ -101,20 +82,20 @@ void write_testcase(std::ostream& out, const InstanceResult& r) {
       break;
     case Status::fail:
       children += "      <failure message=\"" + attr(headline(r, verdict)) +
-                  "\" type=\"FAIL\">" + body(joined(verdict)) + "</failure>\n";
+                  "\" type=\"FAIL\">" + body(joined_lines(verdict)) + "</failure>\n";
       break;
     case Status::broken:
     case Status::timeout:
     case Status::crash:
       children += "      <error message=\"" + attr(headline(r, verdict)) +
                   "\" type=\"" + status_name(r.status) + "\">" +
-                  body(joined(verdict)) + "</error>\n";
+                  body(joined_lines(verdict)) + "</error>\n";
       break;
   }
   std::vector<std::string> output = verdict;
   output.insert(output.end(), context.begin(), context.end());
   if (!output.empty())
-    children += "      <system-out>" + body(joined(output)) + "</system-out>\n";
+    children += "      <system-out>" + body(joined_lines(output)) + "</system-out>\n";
 
   if (children.empty()) {
     out << "/>\n";
@@ -133,11 +114,12 @@ void write_testsuite(std::ostream& out, const RunResult& run, size_t id) {
   const RunInfo& info = run.info;
   Counts counts;
   counts.add(run);
-  const std::string name = info.kernel_release.empty()
-                               ? "daxtorture"
-                               : "daxtorture/" + info.kernel_release;
+  // Unique per run: two runs of one kernel in one file are two suites.
+  std::string name = "daxtorture";
+  if (!info.kernel_release.empty()) name += "/" + info.kernel_release;
+  if (!info.run_id.empty()) name += "/" + info.run_id;
   out << "  <testsuite name=\"" << attr(name) << "\" id=\"" << id << "\""
-      << counts.attributes();
+      << counts.attributes(true);
   if (!info.started_at.empty())
     out << " timestamp=\"" << attr(info.started_at) << "\"";
   if (!info.machine.empty())
@@ -166,7 +148,7 @@ void write_document(std::ostream& out,
   Counts total;
   for (const RunResult* run : runs) total.add(*run);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"daxtorture\"" << total.attributes() << ">\n";
+  out << "<testsuites name=\"daxtorture\"" << total.attributes(false) << ">\n";
   for (size_t i = 0; i < runs.size(); ++i) write_testsuite(out, *runs[i], i);
   out << "</testsuites>\n";
 }

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <set>
 
+#include "reports/failure_text.h"
 #include "reports/text.h"
 
 namespace dt::reports {
@@ -196,25 +197,12 @@ void KtapWriter::diagnostic(std::string_view text) {
 
 void KtapWriter::result(size_t number, const InstanceResult& instance) {
   for (const auto& n : instance.notes) diagnostic("note: " + n);
-  for (const auto& f : instance.failures)
-    diagnostic(f.file + ":" + std::to_string(f.line) + ": " + f.check + ": " +
-               f.message);
   // A hung task is reported again every few seconds; the first findings
   // tell the story, the instance's dmesg.txt has them all.
   constexpr size_t kKernelLinesShown = 5;
-  for (size_t i = 0; i < instance.kernel_findings.size() && i < kKernelLinesShown; ++i)
-    diagnostic("kernel: " + instance.kernel_findings[i].kind + ": " +
-               instance.kernel_findings[i].line);
-  if (instance.kernel_findings.size() > kKernelLinesShown)
-    diagnostic("kernel: " + std::to_string(instance.kernel_findings.size() - kKernelLinesShown) +
-               " more findings in the instance's dmesg.txt");
-  if (status_blames_kernel(instance.status))
-    for (const auto& fix : instance.fixes)
-      diagnostic("HINT: you may be missing kernel fix " + fix.sha + " (\"" +
-                 fix.subject + "\")");
-  if (instance.expectation != Expectation::none)
-    diagnostic(std::string("expectation: ") +
-               expectation_name(instance.expectation));
+  for (const auto& text : verdict_lines(instance, {.reason = false,
+                                                   .max_kernel_lines = kKernelLinesShown}))
+    diagnostic(text);
   const bool did_not_complete = instance.status == Status::broken ||
                                 instance.status == Status::timeout ||
                                 instance.status == Status::crash;
@@ -222,6 +210,10 @@ void KtapWriter::result(size_t number, const InstanceResult& instance) {
   const bool from_kernel = instance.reason.rfind("kernel: ", 0) == 0;
   if (did_not_complete && !instance.reason.empty() && !from_kernel)
     diagnostic(instance.reason);
+  // The known-failure convention: the last diagnostic before the result
+  // line says how the expectations file judged it (see ktap.h).
+  const std::string expectation = expectation_line(instance);
+  if (!expectation.empty()) diagnostic(one_line(expectation));
 
   const bool ok =
       instance.status == Status::pass || instance.status == Status::skip;
@@ -248,6 +240,13 @@ void KtapWriter::finish() {
        count(Status::fail) + " skip:" + count(Status::skip) +
        " broken:" + count(Status::broken) + " timeout:" +
        count(Status::timeout) + " crash:" + count(Status::crash));
+}
+
+void write_ktap_document(std::ostream& out, const RunResult& run) {
+  KtapWriter writer(out);
+  writer.begin(run.instances.size());
+  for (size_t i = 0; i < run.instances.size(); ++i) writer.result(i + 1, run.instances[i]);
+  writer.finish();
 }
 
 // ---- reader ---------------------------------------------------------------

@@ -21,6 +21,26 @@
 // KTAP has no CRASH or BROKEN directive, so both use ERROR ("the test did
 // not complete") and name our status as the first word of the diagnostic
 // data; ktap_status() maps the line back.
+//
+// Known failures (the convention consumers can rely on). When an
+// expectations file judged an instance, the last diagnostic line before its
+// result line says how, in one of three forms:
+//
+//   # known failure: <the expectation's note> (<file>:<line>)
+//   not ok 7 pin_dio_read/xfs/truncate.unmapped.4k
+//
+//   # fixed: <note> (<file>:<line>)         listed as failing, passed now
+//   ok 8 ...
+//
+//   # new failure                           failed, and no file knows it
+//   not ok 9 ...
+//
+// The result line itself is unchanged: a known failure is still "not ok"
+// (with its TIMEOUT or ERROR directive, if any), so a consumer that knows
+// nothing of expectations still sees the kernel's real verdict, and the
+// kernel's kunit.py parses the stream with no errors. The host prints the
+// line for results streamed live from a guest; results.ktap in the run
+// folder has it too.
 #pragma once
 
 #include <cstddef>
@@ -50,7 +70,8 @@ class KtapWriter {
   //   # kernel: KIND: dmesg line             one per KernelFinding
   //   # HINT: you may be missing kernel fix <sha> ("subject")
   //                                          per fix tag, failures only
-  //   # expectation: known failure           when an expectation applies
+  //   # known failure: note (file:line)      when an expectation applies,
+  //                                          last (the convention above)
   //   # <reason>                             for BROKEN, TIMEOUT, CRASH
   void result(size_t number, const InstanceResult& instance);
 
@@ -67,6 +88,10 @@ class KtapWriter {
   std::ostream& out_;
   size_t counts_[6] = {};  // indexed by Status
 };
+
+// A whole run as one KTAP document: header, plan, every instance's result,
+// totals. A finished run's results.ktap, with the expectations applied.
+void write_ktap_document(std::ostream& out, const RunResult& run);
 
 // One parsed "ok"/"not ok" line.
 struct KtapResult {

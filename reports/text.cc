@@ -127,6 +127,11 @@ std::string fixed(double value, int decimals) {
   return std::string(buffer, end);
 }
 
+std::string file_name(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 std::string hex(uint64_t value) {
   char buffer[2 + 16];
   auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value, 16);

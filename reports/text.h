@@ -32,6 +32,9 @@ std::string xml_escape(std::string_view text, bool attribute = false);
 // every consumer of these numbers (JUnit time, HTML) wants a number.
 std::string fixed(double value, int decimals);
 
+// The last component of a slash-separated path ("dmesg.txt").
+std::string file_name(const std::string& path);
+
 // "0x200": taint masks read as flags, not as amounts.
 std::string hex(uint64_t value);
 

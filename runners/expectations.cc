@@ -18,10 +18,14 @@ std::string where(const std::string& path, int line, size_t column) {
   return path + ":" + std::to_string(line) + ":" + std::to_string(column + 1) + ": ";
 }
 
-const KnownFailure* find_known(const std::vector<ExpectationFile>& files, const std::string& name) {
+const KnownFailure* find_known(const std::vector<ExpectationFile>& files, const std::string& name,
+                               const ExpectationFile** in_file = nullptr) {
   for (const auto& file : files)
     for (const auto& known : file.known)
-      if (fnmatch(known.instance.c_str(), name.c_str(), 0) == 0) return &known;
+      if (fnmatch(known.instance.c_str(), name.c_str(), 0) == 0) {
+        if (in_file) *in_file = &file;
+        return &known;
+      }
   return nullptr;
 }
 }  // namespace
@@ -197,8 +201,12 @@ std::vector<ExpectationFile> expectations_for(const std::string& dir, const std:
 
 void apply_expectations(const std::vector<ExpectationFile>& files, RunResult& run) {
   for (auto& instance : run.instances) {
-    const KnownFailure* known = find_known(files, base_instance_name(instance.name));
+    const ExpectationFile* file = nullptr;
+    const KnownFailure* known = find_known(files, base_instance_name(instance.name), &file);
     bool failed = status_is_failure(instance.status);
+    instance.expectation_note = known ? known->note : "";
+    instance.expectation_source = known ? file->path + ":" + std::to_string(known->line) : "";
+    instance.expectation_pattern = known ? known->instance : "";
     if (!known) {
       instance.expectation = failed ? Expectation::new_failure : Expectation::none;
     } else if (!failed) {

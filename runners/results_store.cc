@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 
@@ -12,10 +13,14 @@
 
 namespace dt {
 
+// Milliseconds: instances start within the same second, and KCIDB orders
+// test runs by start_time.
 std::string utc_timestamp() {
-  char buffer[32];
-  time_t now = time(nullptr);
-  strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  char buffer[40];
+  size_t length = strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", gmtime(&now.tv_sec));
+  snprintf(buffer + length, sizeof buffer - length, ".%03ldZ", now.tv_nsec / 1000000);
   return buffer;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/errors.h"
 #include "core/registry.h"
+#include "reports/json_report.h"
 
 namespace dt {
 
@@ -34,8 +35,7 @@ const char* mode_name(NamespaceMode mode) {
 
 nlohmann::json workload_json(const Workload& workload) {
   const auto& spec = workload.spec;
-  nlohmann::json fixes = nlohmann::json::array();
-  for (const auto& fix : spec.fixes) fixes.push_back({{"sha", fix.sha}, {"subject", fix.subject}});
+  nlohmann::json fixes = spec.fixes;  // reports/json_report.h's to_json(FixTag)
   return {{"name", spec.name},
           {"group", spec.group},
           {"summary", spec.summary},

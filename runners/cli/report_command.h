@@ -1,5 +1,6 @@
-// `daxtorture report`: one HTML page (and JUnit) from one or many runs, so
-// that two kernels can be read side by side.
+// `daxtorture report`: one HTML page from one or many runs (two kernels side
+// by side), the other formats of a run (JUnit, KCIDB, KTAP, Markdown), and
+// with --history the page over a folder of nightly runs.
 #pragma once
 
 #include "runners/cli/args.h"

@@ -1,5 +1,7 @@
 #include "runners/run/kernel_verdict.h"
 
+#include "reports/failure_text.h"
+
 namespace dt {
 
 // What the kernel's own report says happened: a task died in the kernel
@@ -40,7 +42,7 @@ void apply_kernel_verdict(InstanceResult& result, size_t lost_records) {
                           std::string(status_name(result.status)) +
                           (result.reason.empty() ? "" : ": " + result.reason) + ")";
     result.status = status_for_finding(*worst);
-    result.reason = "kernel: " + worst->kind + ": " + worst->line + earlier;
+    result.reason = reports::kernel_line(*worst) + earlier;
   }
   if (lost_records > 0) {
     result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(lost_records) +

@@ -60,6 +60,10 @@ void forward_ktap_line(const std::string& line, const reports::KtapEvent& event,
     return;
   // One boot's totals are not the run's; the host prints those at the end.
   if (event.depth == 0 && event.kind == Kind::diagnostic && event.text.rfind("Totals:", 0) == 0) return;
+  if (event.depth == 0 && event.kind == Kind::result && limits.result_diagnostic) {
+    std::string text = limits.result_diagnostic(event.result.name, reports::ktap_status(event.result));
+    if (!text.empty()) std::cout << "# " << text << std::endl;
+  }
   if (event.depth == 0 && event.kind == Kind::result && limits.ktap_number_offset > 0) {
     size_t ok = line.find("ok ");
     size_t digits = ok == std::string::npos ? std::string::npos : ok + 3;

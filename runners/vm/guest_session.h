@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ struct GuestSessionLimits {
   size_t ktap_number_offset = 0;
   bool ktap_header_done = false;
   bool show_progress = true;        // progress lines on stderr
+  // A diagnostic to print right before a forwarded result line (the known
+  // failure convention of reports/ktap.h); "" for none.
+  std::function<std::string(const std::string& name, Status status)> result_diagnostic;
 };
 
 GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::string& console_log,

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "core/command.h"
 #include "core/errors.h"
@@ -28,6 +30,40 @@ bool module_tree_has(const std::string& moddir, const std::string& module) {
   auto dep = read_text_file(moddir + "/modules.dep").value_or("");
   std::string needle = "/" + module + ".ko";
   return builtin.find(needle) != std::string::npos || dep.find(needle) != std::string::npos;
+}
+}  // namespace
+
+namespace {
+// What KCIDB groups a Debian kernel by: the package and its version (Debian
+// kernels say it in their version string: "... Debian 6.12.117-1~deb12u1
+// (2025-...)"), and the compiler its config names.
+KernelOrigin debian_package_origin(const GuestKernel& kernel, const std::string& package) {
+  KernelOrigin origin;
+  origin.kind = "debian-package";
+  origin.package = package;
+  origin.architecture = "x86_64";
+  std::ifstream image(kernel.image, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(image)), std::istreambuf_iterator<char>());
+  const std::string marker = " Debian ";
+  for (size_t at = bytes.find(kernel.release + " ("); at != std::string::npos;
+       at = bytes.find(kernel.release + " (", at + 1)) {
+    const size_t end = bytes.find('\0', at);
+    const std::string version_string = bytes.substr(at, end - at);
+    const size_t debian = version_string.find(marker);
+    if (debian == std::string::npos) continue;
+    const size_t start = debian + marker.size();
+    origin.package_version = version_string.substr(start, version_string.find(' ', start) - start);
+    break;
+  }
+  if (!kernel.config.empty()) {
+    origin.config_name = "debian:" + fs::path(kernel.config).filename().string();
+    std::istringstream config(read_text_file(kernel.config).value_or(""));
+    const std::string key = "CONFIG_CC_VERSION_TEXT=\"";
+    for (std::string line; std::getline(config, line);)
+      if (line.rfind(key, 0) == 0 && line.size() > key.size())
+        origin.compiler = line.substr(key.size(), line.size() - key.size() - 1);
+  }
+  return origin;
 }
 }  // namespace
 
@@ -107,9 +143,6 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
   GuestKernel kernel;
   kernel.label = package_or_alias;
   kernel.module_root = dir;
-  kernel.origin.kind = "debian-package";
-  kernel.origin.package = fs::path(dir).filename();
-  kernel.origin.architecture = "x86_64";
   for (const auto& entry : fs::directory_iterator(dir + "/boot"))
     if (entry.path().filename().string().rfind("vmlinuz-", 0) == 0) kernel.image = entry.path();
   if (kernel.image.empty())
@@ -118,6 +151,7 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
   kernel.release = bzimage_release(kernel.image);
   if (fs::exists(dir + "/boot/config-" + kernel.release))
     kernel.config = dir + "/boot/config-" + kernel.release;
+  kernel.origin = debian_package_origin(kernel, fs::path(dir).filename());
   return kernel;
 }
 

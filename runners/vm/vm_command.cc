@@ -92,10 +92,13 @@ run:
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --resume RUN_DIR       finish an interrupted run: instances with a verdict
                          are kept, the others run again into the same folder
+  --artifacts-url URL    where the run folder will be published, for the
+                         log_url and output_files of kcidb.json (default:
+                         file:// URLs of the run folder)
   --quiet                no progress lines on stderr
 
 files in the run folder: run.json, report.html, junit.xml, kcidb.json,
-console.log, instances/*/ (output, dmesg slice, instance.json).
+results.ktap, console.log, instances/*/ (output, dmesg slice, instance.json).
 )";
 
 namespace {
@@ -118,6 +121,7 @@ struct VmOptions {
   int repeat = 1;
   std::optional<Shard> shard;
   std::string resume;
+  std::string artifacts_url;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
 
@@ -145,6 +149,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--shard") options.shard = parse_shard(args.value(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
+    else if (*option == "--artifacts-url") options.artifacts_url = args.value(*option);
     else if (*option == "--timeout-scale") {
       std::string text = args.value(*option);
       try {
@@ -421,6 +426,9 @@ int vm_main(Args& args) {
     GuestSessionLimits limits = session_limits(expected, scale, options.quiet, options.hang_timeout_s);
     limits.ktap_number_offset = reported_total;
     limits.ktap_header_done = reported_total > 0 || power_cuts > 0;
+    limits.result_diagnostic = [&expectations](const std::string& name, Status status) {
+      return live_expectation_line(expectations, name, status);
+    };
     if (!options.quiet)
       std::cerr << "daxtorture vm: booting " << kernel.release << " (" << kernel.label << ") under "
                 << launch.accel << ", " << expected.size() << " instances, results in " << run_dir
@@ -517,7 +525,7 @@ int vm_main(Args& args) {
   apply_expectations(expectations, run);
   for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
   save_run(run_dir, run);
-  write_report_files(run_dir, run);
+  write_report_files(run_dir, run, options.artifacts_url);
   reports::KtapWriter(std::cout).totals(run.instances);
 
   clean_up_guest_launch(launch, !options.nvdimm.empty());

@@ -39,6 +39,14 @@ expect_error "kernel path that does not exist" "does not exist.*bzImage" \
 expect_error "kernel image that is not a bzImage" "not an x86 bzImage" \
   "$daxtorture" vm --kernel /etc/hostname
 
+expect_error "history over a folder that does not exist" "not a folder; fix: name the folder" \
+  "$daxtorture" report --history "$scratch/no-such-results"
+mkdir -p "$scratch/no-runs"
+expect_error "history over a folder without runs" "no run folder .*fix:" \
+  "$daxtorture" report --history "$scratch/no-runs"
+expect_error "one-run format over two runs" "kcidb describes one run: name exactly one" \
+  "$daxtorture" report --kcidb "$scratch/k.json" "$scratch/a" "$scratch/b"
+
 # A real Debian kernel image whose .config lacks FS_DAX.
 default_kernel=$(ls /var/cache/daxtorture/kernels/default/boot/vmlinuz-* 2>/dev/null | head -n 1)
 if [ -n "$default_kernel" ]; then

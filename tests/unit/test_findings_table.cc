@@ -40,9 +40,9 @@ TEST(FindingsTable, MarkdownRowsCarryVerdictWaitAndEvidence) {
             "|---|---|---|---|---|\n"
             "| pin_dio_read/xfs/truncate.mapped.4k | PASS | 2526 | 22 |  |\n"
             "| pin_dio_read/xfs/truncate.unmapped.4k | FAIL |  |  | returned 2655 ms early \\| "
-            "before the pin dropped<br>file fill-1 was overwritten<br>WARNING: WARNING: CPU: 0 PID: "
+            "before the pin dropped<br>file fill-1 was overwritten<br>kernel: WARNING: CPU: 0 PID: "
             "201 at fs/dax.c:390 |\n"
-            "| selftest_guest_oops/none/default | CRASH |  |  | Oops: Oops: invalid opcode: 0000 [#1] |\n");
+            "| selftest_guest_oops/none/default | CRASH |  |  | kernel: Oops: invalid opcode: 0000 [#1] |\n");
 }
 
 TEST(FindingsTable, KnownFailuresFileParsesAndCoversTheRunsKernel) {

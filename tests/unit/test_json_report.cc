@@ -36,7 +36,10 @@ InstanceResult full_instance() {
   r.workload_s = 1e-9;
   r.started_at = "2024-05-01T12:00:00.123Z";
   r.artifacts = "instances/truncate_vs_pinned_dio/xfs/4k";
-  r.expectation = Expectation::new_failure;
+  r.expectation = Expectation::known_failure;
+  r.expectation_note = "late DMA into a freed block (6.12.117)";
+  r.expectation_source = "vm-configs/expectations/debian-6.12.expect:21";
+  r.expectation_pattern = "pin_*/*/*.unmapped.*";
   return r;
 }
 
@@ -116,6 +119,9 @@ void expect_same(const InstanceResult& a, const InstanceResult& b) {
   EXPECT_EQ(a.started_at, b.started_at);
   EXPECT_EQ(a.artifacts, b.artifacts);
   EXPECT_EQ(a.expectation, b.expectation);
+  EXPECT_EQ(a.expectation_note, b.expectation_note);
+  EXPECT_EQ(a.expectation_source, b.expectation_source);
+  EXPECT_EQ(a.expectation_pattern, b.expectation_pattern);
 }
 
 void expect_same(const RunResult& a, const RunResult& b) {
@@ -191,7 +197,7 @@ TEST(JsonReport, DocumentLayout) {
                   {"TIMEOUT", 1}, {"CRASH", 0}}));
   const json& first = document["instances"][0];
   EXPECT_EQ(first["status"], "FAIL");
-  EXPECT_EQ(first["expectation"], "new_failure");
+  EXPECT_EQ(first["expectation"], "known_failure");
   EXPECT_EQ(first["failures"][0],
             json({{"file", "workloads/truncate.cc"},
                   {"line", 42},
@@ -338,6 +344,22 @@ TEST(JsonReport, InstanceErrorsNameTheField) {
     EXPECT_NE(std::string(e.what()).find("status: expected a string, got number"),
               std::string::npos)
         << e.what();
+  }
+}
+
+TEST(JsonReport, NlohmannConversionsOfTheResultStructs) {
+  const InstanceResult r = full_instance();
+  const nlohmann::json j = r.failures.front();
+  EXPECT_EQ(j.get<Failure>().message, r.failures.front().message);
+  EXPECT_EQ(nlohmann::json(r.fixes).get<std::vector<FixTag>>().front().sha, r.fixes.front().sha);
+  EXPECT_EQ(nlohmann::json(r).get<InstanceResult>().expectation_note, r.expectation_note);
+  nlohmann::json bad = r.failures.front();
+  bad["line"] = "7";
+  try {
+    (void)bad.get<Failure>();
+    ADD_FAILURE() << "a string line was accepted";
+  } catch (const std::runtime_error& error) {
+    EXPECT_STREQ(error.what(), "daxtorture JSON: line: expected an integer, got string");
   }
 }
 

@@ -31,7 +31,7 @@ TEST(KernelVerdict, AWarningFailsAPassingInstance) {
   auto result = with_findings(Status::pass, {kWarning});
   apply_kernel_verdict(result, 0);
   EXPECT_EQ(result.status, Status::fail);
-  EXPECT_EQ(result.reason, "kernel: WARNING: " + kWarning.line);
+  EXPECT_EQ(result.reason, "kernel: " + kWarning.line);  // "WARNING: ..." once
 }
 
 TEST(KernelVerdict, TheWorstFindingDecidesAndTheEarlierVerdictIsKept) {
@@ -39,7 +39,7 @@ TEST(KernelVerdict, TheWorstFindingDecidesAndTheEarlierVerdictIsKept) {
   result.reason = "the workload process was killed by SIGSEGV without a verdict";
   apply_kernel_verdict(result, 0);
   EXPECT_EQ(result.status, Status::crash);
-  EXPECT_EQ(result.reason, "kernel: Oops: " + kOops.line +
+  EXPECT_EQ(result.reason, "kernel: " + kOops.line +
                                " (was BROKEN: the workload process was killed by SIGSEGV "
                                "without a verdict)");
 }

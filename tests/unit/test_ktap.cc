@@ -81,7 +81,7 @@ TEST(KtapWriter, FailPrintsDiagnosticsBeforeResult) {
             "# workloads/truncate.cc:42: read(fd, buf, 4096): expected 4096 "
             "bytes, got 0\n"
             "# workloads/truncate.cc:57: memcmp(a, b): page 3 differs\n"
-            "# kernel: WARNING: WARNING: CPU: 0 PID: 77 at fs/dax.c:123 "
+            "# kernel: WARNING: CPU: 0 PID: 77 at fs/dax.c:123 "
             "dax_foo+0x1/0x2\n"
             "# HINT: you may be missing kernel fix 1a2b3c4d5e6f (\"fs/dax: "
             "keep pinned pages alive\")\n"
@@ -140,10 +140,41 @@ TEST(KtapWriter, MultiLineReasonIsOneLineInDirective) {
             "not ok 1 a # ERROR BROKEN: first second\n");
 }
 
-TEST(KtapWriter, ExpectationIsADiagnostic) {
+TEST(KtapWriter, KnownFailureIsTheLastDiagnosticBeforeTheResult) {
   InstanceResult r = instance("a", Status::fail);
+  r.failures.push_back({"w.cc", 9, "x == 1", "x is 2"});
   r.expectation = Expectation::known_failure;
-  EXPECT_EQ(written(r), "# expectation: known failure\nnot ok 1 a\n");
+  r.expectation_note = "eviction frees pinned blocks (6.12.117)";
+  r.expectation_source = "vm-configs/expectations/debian-6.12.expect:14";
+  EXPECT_EQ(written(r),
+            "# w.cc:9: x == 1: x is 2\n"
+            "# known failure: eviction frees pinned blocks (6.12.117) "
+            "(vm-configs/expectations/debian-6.12.expect:14)\n"
+            "not ok 1 a\n");
+  r.expectation = Expectation::new_failure;
+  EXPECT_EQ(written(r), "# w.cc:9: x == 1: x is 2\n# new failure\nnot ok 1 a\n");
+  r = instance("a", Status::timeout, "killed after 30 s");
+  r.expectation = Expectation::known_failure;
+  r.expectation_note = "hangs";
+  EXPECT_EQ(written(r), "# killed after 30 s\n# known failure: hangs\nnot ok 1 a # TIMEOUT killed after 30 s\n");
+}
+
+TEST(KtapWriter, FixedIsSaidOnAPassingResult) {
+  InstanceResult r = instance("a", Status::pass);
+  r.expectation = Expectation::fixed;
+  r.expectation_note = "was broken";
+  EXPECT_EQ(written(r), "# fixed: was broken\nok 1 a\n");
+}
+
+TEST(KtapWriter, DocumentHasHeaderPlanResultsAndTotals) {
+  RunResult run;
+  run.instances.push_back(instance("a", Status::pass));
+  run.instances.push_back(instance("b", Status::fail));
+  std::ostringstream out;
+  write_ktap_document(out, run);
+  EXPECT_EQ(out.str(),
+            "KTAP version 1\n1..2\nok 1 a\nnot ok 2 b\n"
+            "# Totals: pass:1 fail:1 skip:0 broken:0 timeout:0 crash:0\n");
 }
 
 TEST(KtapWriter, NameCannotStartADirectiveOrBreakTheLine) {
@@ -275,7 +306,7 @@ TEST(KtapReader, AttachesPrecedingDiagnosticsToResult) {
   EXPECT_EQ(result.directive, "");
   EXPECT_EQ(result.diagnostics,
             (std::vector<std::string>{"w.cc:9: x == 1: x is 2",
-                                      "kernel: BUG: BUG: unable to handle page fault"}));
+                                      "kernel: BUG: unable to handle page fault"}));
 }
 
 TEST(KtapReader, DiagnosticsDoNotLeakIntoTheNextResult) {

@@ -10,9 +10,15 @@ rc=0
 "$daxtorture" vm --kernel-package "$kernel" --results "$out" --run-id run > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2
 expect_exit 0 "$rc" "daxtorture vm --kernel-package $kernel"
-for file in run.json report.html junit.xml kcidb.json console.log; do
+for file in run.json report.html junit.xml kcidb.json results.ktap console.log; do
   [ -s "$out/run/$file" ] || fail "$file missing from the run folder"
 done
+# Each output as its consumer reads it: KCIDB v5.3, junit-10.xsd, kunit.py.
+sh "$(dirname "$0")/../schemas/validate-run.sh" "$out/run" "$scratch/validate" ||
+  fail "a consumer rejected an output of the run (above)"
+# The live stream marks each known failure as results.ktap does.
+[ "$(grep -c '^# known failure: ' "$out.ktap")" = "$(grep -c '^# known failure: ' "$out/run/results.ktap")" ] ||
+  fail "the live KTAP stream and results.ktap disagree on the known failures"
 planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out.ktap")
 results=$(grep -cE '^(not )?ok [0-9]+ ' "$out.ktap")
 [ -n "$planned" ] && [ "$planned" = "$results" ] || fail "KTAP plan $planned, results $results"
