@@ -135,7 +135,7 @@ std::string whose_data(const uint8_t* bytes, const std::vector<PatternOwner>& ow
     }
     for (uint64_t off = 0; off < owner.anywhere; off += 8)
       if (word == pattern_word(owner.seed, off))
-        return owner.says_offset ? owner.name + " of offset " + std::to_string(off) : owner.name;
+        return owner.says_offset ? owner.name + " offset " + std::to_string(off) : owner.name;
   }
   return "unrecognised data";
 }

@@ -43,7 +43,7 @@ struct PatternOwner {
   uint64_t seed = 0;
   uint64_t offset = 0;
   uint64_t anywhere = 0;
-  bool says_offset = false;  // an `anywhere` match names the offset found
+  bool says_offset = false;  // an `anywhere` match adds " offset N", the offset found
 };
 
 // Whose data is this? The name of the first owner whose pattern word

@@ -146,7 +146,7 @@ class BufferModel {
     uint64_t word_at = at & ~7ull;
     return whose_data(bytes + word_at,
                       {{"the guard pattern", kGuardSeed, word_at},
-                       {"the device's data", kDataSeed, 0, 2 << 20, true}});
+                       {"the device's data of device", kDataSeed, 0, 2 << 20, true}});
   }
   std::vector<uint8_t> bytes_;
 };
