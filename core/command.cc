@@ -14,8 +14,8 @@
 namespace dt {
 
 namespace {
-bool program_exists_in_path(const std::string& program) {
-  if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0;
+std::string find_program(const std::string& program) {
+  if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0 ? program : "";
   const char* path = getenv("PATH");
   std::string dirs = path ? path : "/usr/sbin:/usr/bin:/sbin:/bin";
   size_t start = 0;
@@ -23,10 +23,10 @@ bool program_exists_in_path(const std::string& program) {
     size_t end = dirs.find(':', start);
     if (end == std::string::npos) end = dirs.size();
     std::string candidate = dirs.substr(start, end - start) + "/" + program;
-    if (access(candidate.c_str(), X_OK) == 0) return true;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
     start = end + 1;
   }
-  return false;
+  return "";
 }
 
 std::string tail_of(const std::string& text, size_t max_chars) {
@@ -35,7 +35,9 @@ std::string tail_of(const std::string& text, size_t max_chars) {
 }
 }  // namespace
 
-bool program_available(const std::string& program) { return program_exists_in_path(program); }
+bool program_available(const std::string& program) { return !find_program(program).empty(); }
+
+std::string program_path(const std::string& program) { return find_program(program); }
 
 std::string package_for_program(const std::string& program) {
   static const std::map<std::string, std::string> packages = {
@@ -64,7 +66,7 @@ CommandResult run_command(const std::vector<std::string>& argv,
                           std::chrono::seconds timeout,
                           const std::vector<std::string>& extra_env) {
   if (argv.empty()) throw std::logic_error("run_command: empty argv");
-  if (!program_exists_in_path(argv[0])) {
+  if (find_program(argv[0]).empty()) {
     std::string package = package_for_program(argv[0]);
     throw SetupError("'" + argv[0] + "' is not installed" +
                      (package.empty() ? "" : "; fix: apt-get install " + package));
@@ -84,11 +86,16 @@ CommandResult run_command(const std::vector<std::string>& argv,
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);
     execvp(args[0], args.data());
+    // Found a moment ago, gone or unusable now (a package upgrade replacing
+    // it, a missing interpreter): the parent must be able to say why.
+    std::string why = "cannot execute " + argv[0] + ": " + strerror(errno) + "\n";
+    (void)!write(STDERR_FILENO, why.data(), why.size());
     _exit(127);
   }
   close(pipe_fds[1]);
 
   CommandResult result;
+  result.timeout = timeout;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[4096];
   for (;;) {
@@ -113,18 +120,25 @@ CommandResult run_command(const std::vector<std::string>& argv,
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.killed_by = WTERMSIG(status);
   return result;
+}
+
+std::string describe_failure(const CommandResult& result) {
+  std::string how;
+  if (result.timed_out) how = "timed out after " + std::to_string(result.timeout.count()) + " s";
+  else if (result.killed_by != 0) how = std::string("killed by SIG") + sigabbrev_np(result.killed_by);
+  else how = "exit status " + std::to_string(result.exit_status);
+  std::string output = result.output;
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.pop_back();
+  return how + ": " + (output.empty() ? "(no output)" : tail_of(output, 600));
 }
 
 std::string run_checked(const std::vector<std::string>& argv, std::chrono::seconds timeout,
                         const std::vector<std::string>& extra_env) {
   CommandResult result = run_command(argv, timeout, extra_env);
-  if (result.timed_out)
-    throw SetupError("'" + join_command(argv) + "' did not finish within " +
-                     std::to_string(timeout.count()) + " s");
-  if (result.exit_status != 0)
-    throw SetupError("'" + join_command(argv) + "' failed (exit " +
-                     std::to_string(result.exit_status) + "): " + tail_of(result.output, 600));
+  if (result.timed_out || result.exit_status != 0)
+    throw SetupError("'" + join_command(argv) + "' failed: " + describe_failure(result));
   return result.output;
 }
 

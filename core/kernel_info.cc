@@ -89,9 +89,7 @@ std::string load_module(const std::string& name, const std::vector<std::string>&
   try {
     CommandResult result = run_command(argv, std::chrono::seconds(60));
     if (result.exit_status == 0) return "";
-    std::string output = result.output;
-    while (!output.empty() && output.back() == '\n') output.pop_back();
-    return "modprobe " + name + " failed: " + output;
+    return "modprobe " + name + " failed: " + describe_failure(result);
   } catch (const SetupError& error) {
     return error.what();
   }
@@ -101,7 +99,7 @@ std::string unload_module(const std::string& name) {
   if (!module_loaded(name)) return "";
   CommandResult result = run_command({"modprobe", "-r", name}, std::chrono::seconds(60));
   if (result.exit_status == 0) return "";
-  return "modprobe -r " + name + " failed: " + result.output;
+  return "modprobe -r " + name + " failed: " + describe_failure(result);
 }
 
 }  // namespace dt

@@ -45,8 +45,16 @@ std::vector<double> latency_values(const BenchFile& file, const std::string& nam
   return values.empty() ? file.values(name, "per_fault_us") : values;
 }
 
+double default_min_change(const BenchFile& old_file, const BenchFile& new_file) {
+  auto clock = [](const BenchFile& file) {
+    auto it = file.context.find("clock");
+    return it == file.context.end() ? std::string("wall") : it->second;
+  };
+  return clock(old_file) == "icount" && clock(new_file) == "icount" ? kIcountMinChange : 0;
+}
+
 std::vector<BenchDelta> compare_bench(const BenchFile& old_file, const BenchFile& new_file,
-                                      double alpha) {
+                                      double alpha, double min_change) {
   std::vector<std::string> names = old_file.names();
   std::set<std::string> known(names.begin(), names.end());
   for (const auto& name : new_file.names())
@@ -76,13 +84,13 @@ std::vector<BenchDelta> compare_bench(const BenchFile& old_file, const BenchFile
     d.change = d.old_mean > 0 ? d.new_mean / d.old_mean - 1 : 0;
     MannWhitneyResult test = mann_whitney_u(old_values, new_values);
     d.p = test.p;
-    d.significant = test.p < alpha;
+    d.significant = test.p < alpha && std::fabs(d.change) >= min_change;
     std::vector<double> old_p50s = old_file.values(name, "p50_us"), new_p50s = new_file.values(name, "p50_us");
     if (!old_p50s.empty() && !new_p50s.empty()) {
       d.p50_change = d.old_p50 > 0 ? d.new_p50 / d.old_p50 - 1 : 0;
       MannWhitneyResult p50_test = mann_whitney_u(old_p50s, new_p50s);
       d.p50_p = p50_test.p;
-      d.p50_significant = p50_test.p < alpha;
+      d.p50_significant = p50_test.p < alpha && std::fabs(d.p50_change) >= min_change;
     }
     if (d.old_n < kMinRepetitions || d.new_n < kMinRepetitions)
       d.note += (d.note.empty() ? "" : "; ") + std::string("fewer than 9 repetitions: the U test has little power");
@@ -132,9 +140,21 @@ std::vector<std::pair<std::string, double>> repetition_cvs(const BenchFile& file
   return cvs;
 }
 
+std::string significance_rule(double min_change) {
+  std::string rule = "two-sided Mann-Whitney U over repetitions, p < 0.05";
+  if (min_change > 0) rule += ", and a change of at least " + number(min_change * 100, "%.1f") + " %";
+  return rule;
+}
+
+// What the columns hold: each repetition gives one per-fault mean, p50 and
+// p99; a column is the median of those over the repetitions.
+constexpr const char* kColumnLegend =
+    "mean, p50, p99: the median over the repetitions of each repetition's per-fault mean, "
+    "median and 99th percentile";
+
 void write_comparison_text(std::ostream& out, const std::vector<BenchDelta>& deltas,
-                           const std::string& old_label, const std::string& new_label) {
-  out << "old: " << old_label << "\nnew: " << new_label << "\n";
+                           const std::string& old_label, const std::string& new_label, double min_change) {
+  out << "old: " << old_label << "\nnew: " << new_label << "\n" << kColumnLegend << "\n";
   char line[512];
   snprintf(line, sizeof line, "%-58s %9s %9s %8s %8s %9s %9s %8s %8s %9s %9s  %s\n", "benchmark (us per fault)",
            "old mean", "new mean", "change", "U p", "old p50", "new p50", "change", "U p", "old p99", "new p99", "");
@@ -160,11 +180,12 @@ void write_comparison_text(std::ostream& out, const std::vector<BenchDelta>& del
     p50_significant += d.p50_significant;
   }
   out << significant << " of " << deltas.size() << " benchmarks changed significantly in the mean, "
-      << p50_significant << " in the p50 (two-sided Mann-Whitney U over repetitions, p < 0.05)\n";
+      << p50_significant << " in the p50 (" << significance_rule(min_change) << ")\n";
 }
 
 void write_comparison_markdown(std::ostream& out, const std::vector<BenchDelta>& deltas,
-                               const std::string& old_label, const std::string& new_label) {
+                               const std::string& old_label, const std::string& new_label, double min_change) {
+  out << kColumnLegend << "; ** significant (" << significance_rule(min_change) << ").\n\n";
   out << "| benchmark | p50 " << old_label << " | p50 " << new_label << " | p50 change | p50 U p | p99 "
       << old_label << " | p99 " << new_label << " | mean " << old_label << " | mean " << new_label
       << " | mean change | mean U p |\n"

@@ -3,8 +3,13 @@
 // relative change of the mean, and a two-sided Mann-Whitney U test over
 // the repetitions' per-fault means, and the same for the median fault (p50),
 // which a few preempted faults cannot move. A change counts as significant
-// when p < alpha; with fewer than 9 repetitions a side the test has little power
-// and the row says so.
+// when p < alpha and it is at least min_change (a fraction) in size; with
+// fewer than 9 repetitions a side the test has little power and the row
+// says so. Under the icount clock repetitions hardly vary, and the U test
+// finds any consistent shift "significant", however small (9 of 9 on one
+// side: p = 4e-5): min_change is then the spread two boots of the same
+// kernel show: their medians differed by up to 0.65 % (6.1, 2026-12-02),
+// so 1 %.
 #pragma once
 
 #include <ostream>
@@ -31,20 +36,27 @@ struct BenchDelta {
 };
 
 constexpr size_t kMinRepetitions = 9;
+constexpr double kIcountMinChange = 0.01;
+
+// The smallest change compare_bench should count: kIcountMinChange when
+// both files were measured under the icount clock (context clock), else 0.
+double default_min_change(const BenchFile& old_file, const BenchFile& new_file);
 
 // The per-repetition latency of a benchmark: the counter mean_us, or
 // per_fault_us for the touch loop.
 std::vector<double> latency_values(const BenchFile& file, const std::string& name);
 
 std::vector<BenchDelta> compare_bench(const BenchFile& old_file, const BenchFile& new_file,
-                                      double alpha = 0.05);
+                                      double alpha = 0.05, double min_change = 0);
 
-// A fixed-width table for the terminal.
+// A fixed-width table for the terminal. min_change: what compare_bench
+// was given, named in the summary line.
 void write_comparison_text(std::ostream& out, const std::vector<BenchDelta>& deltas,
-                           const std::string& old_label, const std::string& new_label);
+                           const std::string& old_label, const std::string& new_label, double min_change = 0);
 // The same as a Markdown table (for docs/findings).
 void write_comparison_markdown(std::ostream& out, const std::vector<BenchDelta>& deltas,
-                               const std::string& old_label, const std::string& new_label);
+                               const std::string& old_label, const std::string& new_label,
+                               double min_change = 0);
 
 // The independent check of the per-fault figure: the mean of
 // BM_fault/fsdax_xfs/4k/write/nosync/first (threads:1) beside

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -25,7 +26,55 @@ std::string without_non_numbers(const std::string& text) {
   static const std::regex kNonNumber(R"((:\s*)-?(NaN|nan|inf|Infinity)\b)");
   return std::regex_replace(text, kNonNumber, "$1null");
 }
+double time_unit_per_us(const std::string& unit) {
+  if (unit == "ns") return 1e3;
+  if (unit == "ms") return 1e-3;
+  if (unit == "s") return 1e-6;
+  return 1;   // us
+}
+
+double aggregate(const std::string& name, std::vector<double> values) {
+  if (values.empty()) return 0;
+  double mean = 0;
+  for (double v : values) mean += v;
+  mean /= static_cast<double>(values.size());
+  if (name == "mean") return mean;
+  if (name == "median") return median(values);
+  double squares = 0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  const double stddev = values.size() > 1 ? std::sqrt(squares / static_cast<double>(values.size() - 1)) : 0;
+  if (name == "stddev") return stddev;
+  return mean > 0 ? stddev / mean : 0;   // cv
+}
 }  // namespace
+
+std::string strict_bench_json(const std::string& text, const std::map<std::string, std::string>& context) {
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(without_non_numbers(text));
+  } catch (const nlohmann::json::exception& error) {
+    throw std::runtime_error(std::string("Google Benchmark wrote no JSON: ") + error.what());
+  }
+  if (!doc.is_object() || !doc.contains("benchmarks") || !doc["benchmarks"].is_array())
+    throw std::runtime_error("Google Benchmark's output has no \"benchmarks\" array");
+  for (const auto& [key, value] : context) doc["context"][key] = value;
+  std::map<std::string, std::vector<double>> cpu_by_run;
+  for (auto& entry : doc["benchmarks"]) {
+    for (auto it = entry.begin(); it != entry.end();) it = it->is_null() ? entry.erase(it) : std::next(it);
+    if (entry.value("run_type", std::string("iteration")) != "iteration") continue;
+    if (!entry.contains("cpu_us") || !entry["cpu_us"].is_number() || entry.value("error_occurred", false)) continue;
+    const double cpu = entry["cpu_us"].get<double>() * time_unit_per_us(entry.value("time_unit", std::string("ns")));
+    entry["cpu_time"] = cpu;
+    cpu_by_run[entry.value("run_name", std::string())].push_back(cpu);
+  }
+  for (auto& entry : doc["benchmarks"]) {
+    if (entry.value("run_type", std::string()) != "aggregate") continue;
+    auto values = cpu_by_run.find(entry.value("run_name", std::string()));
+    if (values == cpu_by_run.end()) continue;
+    entry["cpu_time"] = aggregate(entry.value("aggregate_name", std::string()), values->second);
+  }
+  return doc.dump(2) + "\n";
+}
 
 std::vector<std::string> BenchFile::names() const {
   std::vector<std::string> names;

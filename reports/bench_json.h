@@ -41,6 +41,21 @@ struct BenchFile {
 BenchFile parse_bench_json(const std::string& text, const std::string& path = "");
 BenchFile load_bench_json(const std::string& path);
 
+// Google Benchmark's JSON made acceptable to strict parsers and honest in
+// its time columns:
+// - values it printed as NaN or inf (a cv aggregate of an all-zero
+//   counter) are left out of their record;
+// - cpu_time of each repetition becomes the counter cpu_us (the thread CPU
+//   time per fault over the timed faults, in the record's time_unit), so
+//   that it measures the same unit as real_time (Google Benchmark's own
+//   cpu_time covers the whole iteration: set-up, a populate call of many
+//   faults, the touch loop's three passes); the mean, median, stddev and
+//   cv rows of cpu_time are computed again from those;
+// - context keys in `context` replace or add to Google Benchmark's (its
+//   host_name is the guest's, "(none)", in a VM).
+// Throws std::runtime_error when the text is not Google Benchmark JSON.
+std::string strict_bench_json(const std::string& text, const std::map<std::string, std::string>& context);
+
 // The median of values (0 for none).
 double median(std::vector<double> values);
 

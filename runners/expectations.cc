@@ -26,9 +26,72 @@ const KnownFailure* find_known(const std::vector<ExpectationFile>& files, const 
 }
 }  // namespace
 
+std::vector<int> release_version(const std::string& kernel_release) {
+  std::vector<int> version;
+  size_t at = 0;
+  while (at < kernel_release.size() && isdigit(static_cast<unsigned char>(kernel_release[at])) &&
+         version.size() < 3) {
+    size_t end = at;
+    while (end < kernel_release.size() && isdigit(static_cast<unsigned char>(kernel_release[end])) &&
+           end - at < 6)
+      ++end;
+    version.push_back(std::stoi(kernel_release.substr(at, end - at)));
+    if (end >= kernel_release.size() || kernel_release[end] != '.') break;
+    at = end + 1;
+  }
+  return version.size() >= 2 ? version : std::vector<int>{};
+}
+
+namespace {
+// One word of a "version:" line: an optional comparison and X.Y[.Z].
+bool parse_version_word(const std::string& word, std::string* op, std::vector<int>* version) {
+  size_t digits = word.find_first_of("0123456789");
+  if (digits == std::string::npos) return false;
+  *op = word.substr(0, digits);
+  if (*op != "" && *op != ">=" && *op != ">" && *op != "<=" && *op != "<" && *op != "=") return false;
+  *version = release_version(word.substr(digits));
+  return !version->empty() && word.find_first_not_of("0123456789.", digits) == std::string::npos;
+}
+
+int compare_versions(const std::vector<int>& a, const std::vector<int>& b) {
+  for (size_t i = 0; i < 3; ++i) {
+    int x = i < a.size() ? a[i] : 0, y = i < b.size() ? b[i] : 0;
+    if (x != y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+}  // namespace
+
+bool version_matches(const std::vector<int>& version, const std::string& range) {
+  if (version.empty()) return false;
+  std::istringstream words(range);
+  std::string word, op;
+  std::vector<int> bound;
+  bool any = false;
+  while (words >> word) {
+    if (!parse_version_word(word, &op, &bound)) return false;
+    any = true;
+    if (op.empty()) {  // a prefix: "6.12" is every 6.12.N
+      for (size_t i = 0; i < bound.size(); ++i)
+        if (i >= version.size() || version[i] != bound[i]) return false;
+      continue;
+    }
+    int c = compare_versions(version, bound);
+    bool holds = op == ">=" ? c >= 0 : op == ">" ? c > 0 : op == "<=" ? c <= 0 : op == "<" ? c < 0 : c == 0;
+    if (!holds) return false;
+  }
+  return any;
+}
+
+bool has_dax_rework(const std::vector<int>& version) { return compare_versions(version, {6, 15, 0}) >= 0; }
+
 bool ExpectationFile::covers(const std::string& kernel_release) const {
+  std::vector<int> version = release_version(kernel_release);
+  if (dax_rework >= 0 && (version.empty() || has_dax_rework(version) != (dax_rework == 1))) return false;
   for (const auto& pattern : kernel_patterns)
     if (std::regex_search(kernel_release, std::regex(pattern))) return true;
+  for (const auto& range : version_ranges)
+    if (version_matches(version, range)) return true;
   return false;
 }
 
@@ -60,6 +123,30 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
       file.kernel_patterns.push_back(pattern);
       continue;
     }
+    if (line.compare(start, 8, "version:") == 0) {
+      size_t value = line.find_first_not_of(" \t", start + 8);
+      std::string range = value == std::string::npos ? "" : line.substr(value);
+      std::istringstream range_words(range);
+      std::string word, op;
+      std::vector<int> bound;
+      bool valid = !range.empty();
+      while (valid && range_words >> word) valid = parse_version_word(word, &op, &bound);
+      if (!valid)
+        throw UsageError(where(path, number, value == std::string::npos ? start : value) +
+                         "bad version range '" + range + "'; fix: e.g. 'version: 6.12' or "
+                         "'version: >=6.6 <6.15'");
+      file.version_ranges.push_back(range);
+      continue;
+    }
+    if (line.compare(start, 11, "dax-rework:") == 0) {
+      size_t value = line.find_first_not_of(" \t", start + 11);
+      std::string answer = value == std::string::npos ? "" : line.substr(value, line.find_last_not_of(" \t") + 1 - value);
+      if (answer != "yes" && answer != "no")
+        throw UsageError(where(path, number, value == std::string::npos ? start : value) +
+                         "'dax-rework:' takes yes or no; fix: 'dax-rework: no' for kernels before v6.15");
+      file.dax_rework = answer == "yes" ? 1 : 0;
+      continue;
+    }
     std::istringstream words(line);
     KnownFailure known;
     std::string status_word;
@@ -82,8 +169,9 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
     known.line = number;
     file.known.push_back(known);
   }
-  if (file.kernel_patterns.empty() && !file.known.empty())
-    throw UsageError(path + ": no 'kernel:' line; fix: say which kernels these failures belong to");
+  if (file.kernel_patterns.empty() && file.version_ranges.empty() && !file.known.empty())
+    throw UsageError(path + ": no 'kernel:' or 'version:' line; fix: say which kernels these failures "
+                     "belong to");
   return file;
 }
 

@@ -19,7 +19,13 @@ struct BenchRunOptions {
   // "fault_around": keep the kernel's fault-around, so page-cache read
   // faults map 16 pages each; "misaligned": huge mappings 4 KiB off their
   // boundary. Either must make the fault-size check report errors.
+  // "device_delay": every timed read fault also sleeps 200 us (a slow
+  // device); under icount the idle check must refuse those benchmarks.
   std::vector<std::string> injections;
+  // The QEMU -icount option the guest runs under ("shift=0,sleep=off"),
+  // set by 'vm bench --clock icount'; "" = wall clock.
+  std::string icount;
+  std::string host_name;   // the machine that ran QEMU; "" = this one's name
 };
 
 // The injections run_bench knows; UsageError for another name.

@@ -5,6 +5,8 @@
 
 #include "core/errors.h"
 #include "runners/bench/bench_command.h"
+#include "runners/bisect/bisect_command.h"
+#include "runners/build/build_command.h"
 #include "runners/cli/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
@@ -28,6 +30,10 @@ commands:
   run     run workloads on this machine (inside the VM, or a guarded pmem host)
   list    list workloads, their needs and the kernel fixes they guard
   report  one HTML page from one or many run folders (kernels side by side)
+  build   build a kernel git tree for 'vm' (out of tree, ccache, cached by
+          commit and config, the suite's config options checked)
+  bisect  find the commit of a kernel tree that broke (or fixed) instances:
+          git bisect with a build and a boot per step
   bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
           --compare of two such files with a Mann-Whitney U test
 
@@ -51,6 +57,8 @@ int main(int argc, char** argv) {
       {"vm", {dt::vm_main, dt::kVmHelp}},
       {"report", {dt::report_main, dt::kReportHelp}},
       {"bench", {dt::bench_main, dt::kBenchHelp}},
+      {"build", {dt::build_main, dt::kBuildHelp}},
+      {"bisect", {dt::bisect_main, dt::kBisectHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {

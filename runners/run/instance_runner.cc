@@ -155,6 +155,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   } catch (const std::exception& error) {
     result.status = Status::broken;
     result.reason = std::string("fixture set-up: ") + error.what();
+    ctx_note(artifacts_dir, result.reason);  // the failed command's own words, beside the reason
   }
 
   if (env) {
@@ -180,6 +181,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
       auto problems = fixture.release();
       if (!problems.empty()) {
         std::string text = "fixture teardown: " + join(problems, "; ");
+        ctx_note(artifacts_dir, text);
         if (result.status == Status::pass || result.status == Status::skip) {
           result.status = Status::broken;
           result.reason = text;

@@ -1,6 +1,7 @@
 #include "runners/vm/guest_launch.h"
 
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -57,7 +58,6 @@ QemuLaunch prepare_guest_launch(const GuestKernel& kernel, const MachineProfile&
   // Short and fixed: a unix socket path may not exceed 107 bytes.
   launch.monitor_socket = "/tmp/daxtorture-" + launch.token + ".monitor";
   launch.ktap_file = guest_dir + "/ktap.stream";
-  launch.initramfs = guest_dir + "/initramfs.cpio.gz";
   launch.nvdimm_file = nvdimm.empty() ? guest_dir + "/nvdimm.img" : fs::absolute(nvdimm).string();
   require_space_for_nvdimm(launch.nvdimm_file, profile.nvdimm_size);
   if (!fs::exists(launch.nvdimm_file)) {
@@ -65,10 +65,8 @@ QemuLaunch prepare_guest_launch(const GuestKernel& kernel, const MachineProfile&
     fs::resize_file(launch.nvdimm_file, profile.nvdimm_size);
   }
 
-  std::string scripts = std::string(DAXTORTURE_SOURCE_DIR) + "/runners/vm";
-  run_checked({"sh", scripts + "/make-initramfs.sh", kernel.module_root, kernel.release,
-               scripts + "/guest-init.sh", launch.initramfs},
-              std::chrono::seconds(300));
+  launch.image = prepare_guest_image(kernel, !quiet);
+  launch.initramfs = launch.image.path;
   launch.accel = choose_accelerator(accel, launch, guest_dir, !quiet);
   return launch;
 }
@@ -88,6 +86,9 @@ GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::st
               << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
               << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
     std::filesystem::remove(launch.ktap_file);
+    // A QEMU that could not start (its package being upgraded right now)
+    // gets a moment before the next attempt.
+    if (outcome.seconds < 5) sleep(5);
   }
 }
 

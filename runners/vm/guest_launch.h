@@ -11,8 +11,8 @@
 
 namespace dt {
 
-// Fills a QemuLaunch for a run folder: token, monitor socket, KTAP channel
-// file and initramfs under RUN_DIR/.guest, the NVDIMM file (`nvdimm`, or a
+// Fills a QemuLaunch for a run folder: token, monitor socket and KTAP channel
+// file under RUN_DIR/.guest, the guest image (from its cache, or built), the NVDIMM file (`nvdimm`, or a
 // new sparse file under .guest when empty), then the accelerator
 // (`accel`: auto, tcg or kvm). Throws UsageError or SetupError.
 QemuLaunch prepare_guest_launch(const GuestKernel& kernel, const MachineProfile& profile,

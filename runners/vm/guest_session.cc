@@ -144,6 +144,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   size_t done = 0;
 
   std::string instance_console;  // since the runner's last "begin" marker
+  std::optional<Clock::time_point> running_since;  // of outcome.last_running
+  std::chrono::seconds running_budget{0};
   std::optional<Clock::time_point> runner_exited_at;
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
@@ -180,6 +182,9 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     if (event.kind == reports::KtapEvent::Kind::diagnostic &&
         event.text.find("] running ") != std::string::npos) {
       outcome.last_running = event.text.substr(event.text.find("] running ") + 10);
+      running_since = Clock::now();
+      auto budget = limits.instance_budget.find(outcome.last_running);
+      running_budget = budget != limits.instance_budget.end() ? budget->second : limits.silence;
       if (outcome.first_instance_after_s < 0) outcome.first_instance_after_s = seconds_since_start();
       if (limits.show_progress)
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
@@ -191,6 +196,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
       ++done;
       outcome.last_running.clear();
+      running_since.reset();
       if (limits.show_progress)
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
                   << status_name(reports::ktap_status(event.result)) << " " << event.result.name
@@ -234,6 +240,17 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     }
     bool over_deadline = now - started > limits.deadline;
     bool silent = now - last_output > limits.silence;
+    bool overdue = running_since && now - *running_since > running_budget;
+    if (overdue && !outcome.instance_overdue) {
+      outcome.instance_overdue = true;
+      outcome.overdue_budget_s = running_budget.count();
+      if (limits.show_progress)
+        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
+                  << outcome.last_running << " has no result " << running_budget.count()
+                  << " s after it started: hung; dumping its stacks (sysrq w, l), then a fresh guest"
+                  << std::endl;
+    }
+    silent = silent || overdue;
     if ((over_deadline || silent) && !g_stop_requested && !outcome.task_dump_requested) {
       // Evidence before the kill: the blocked tasks' stacks (w) and what
       // every CPU is running (l), printed by the guest kernel on the

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -20,6 +21,8 @@ struct GuestSessionOutcome {
   std::string boot_stopped;         // why the guest runner ended this boot early
   bool deadline_hit = false;        // killed by the host's watchdog
   bool silent_too_long = false;     // no console or KTAP output for too long
+  bool instance_overdue = false;    // the running instance had no result within its budget
+  long overdue_budget_s = 0;        // that budget, for the reason
   bool interrupted = false;         // Ctrl-C or SIGTERM on the host
   std::string panic_line;           // "Kernel panic - not syncing: ..." if seen
   std::string init_fatal;           // "daxtorture-init: FATAL ..." if seen
@@ -42,6 +45,11 @@ struct GuestSessionOutcome {
 struct GuestSessionLimits {
   std::chrono::seconds deadline{3600};
   std::chrono::seconds silence{900};
+  // Hang detection by progress: an instance with no KTAP result this long
+  // after its "running" line is hung, however busy the console is (a hung
+  // task's own reports keep it busy). By instance name; an instance not
+  // listed gets `silence`.
+  std::map<std::string, std::chrono::seconds> instance_budget;
   bool forward_ktap = true;         // copy the guest's KTAP to stdout
   // A later boot of the same run continues the stream: its header is not
   // repeated and its results are renumbered after the earlier ones.

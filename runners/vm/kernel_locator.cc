@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/kernel_info.h"
 #include "core/text_file.h"
+#include "runners/build/kernel_build.h"
 
 namespace fs = std::filesystem;
 
@@ -62,6 +63,9 @@ GuestKernel locate_kernel_image(const std::string& image, const std::string& mod
   kernel.image = fs::absolute(image);
   kernel.release = bzimage_release(kernel.image);
   std::string dir = modules.empty() ? "/lib/modules/" + kernel.release : std::string(fs::absolute(modules));
+  // The guest sees the folder itself, not a symlink's target: resolve it here.
+  std::error_code error;
+  if (fs::path resolved = fs::canonical(dir, error); !error) dir = resolved;
   if (fs::exists(dir + "/lib/modules/" + kernel.release)) {
     kernel.module_root = dir;
   } else if (fs::path(dir).filename() == kernel.release && fs::exists(dir + "/kernel")) {
@@ -73,7 +77,11 @@ GuestKernel locate_kernel_image(const std::string& image, const std::string& mod
     throw UsageError("no modules for " + kernel.release + " in " + dir +
                      "; fix: 'make modules_install INSTALL_MOD_PATH=DIR' and pass --modules DIR");
   }
-  for (const auto& candidate : {fs::path(image).parent_path() / "../../../.config",
+  std::string origin_file = fs::path(kernel.image).parent_path() / "kernel-origin.txt";
+  if (fs::exists(origin_file)) kernel.origin = read_kernel_origin(origin_file);
+  else kernel.origin.kind = "image";
+  for (const auto& candidate : {fs::path(image).parent_path() / ".config",
+                                fs::path(image).parent_path() / "../../../.config",
                                 fs::path(kernel.module_root) / ("boot/config-" + kernel.release),
                                 fs::path("/lib/modules") / kernel.release / "build/.config"})
     if (fs::exists(candidate)) {
@@ -99,6 +107,9 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
   GuestKernel kernel;
   kernel.label = package_or_alias;
   kernel.module_root = dir;
+  kernel.origin.kind = "debian-package";
+  kernel.origin.package = fs::path(dir).filename();
+  kernel.origin.architecture = "x86_64";
   for (const auto& entry : fs::directory_iterator(dir + "/boot"))
     if (entry.path().filename().string().rfind("vmlinuz-", 0) == 0) kernel.image = entry.path();
   if (kernel.image.empty())

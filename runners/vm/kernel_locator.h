@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/result.h"
+
 namespace dt {
 
 struct GuestKernel {
@@ -13,6 +15,7 @@ struct GuestKernel {
   std::string module_root;    // holds lib/modules/RELEASE (INSTALL_MOD_PATH style)
   std::string config;         // .config, or "" when none was found
   std::string label;          // how the user named it, for messages
+  KernelOrigin origin;        // where it came from, for run.json and KCIDB
 };
 
 // Where set-up unpacks Debian kernels: CACHE/kernels/PACKAGE/{boot,lib}, with
@@ -24,7 +27,9 @@ std::string kernel_cache_dir();
 GuestKernel locate_debian_kernel(const std::string& package_or_alias);
 
 // `--kernel IMAGE [--modules DIR]`: DIR may be an INSTALL_MOD_PATH root or
-// lib/modules/RELEASE itself; default: /lib/modules/RELEASE.
+// lib/modules/RELEASE itself; default: /lib/modules/RELEASE. A .config and a
+// kernel-origin.txt beside the image (a 'daxtorture build' entry, or what a
+// bisect's --build-command left) are taken as its config and origin.
 GuestKernel locate_kernel_image(const std::string& image, const std::string& modules);
 
 // The release string inside a bzImage; UsageError when it is not one.

@@ -27,11 +27,34 @@ Benchmark JSON is written to RUN_DIR/bench.json on the host, with the kernel
 release, accelerator, namespaces and mkfs options in its context block, and
 the table to RUN_DIR/bench.txt.
 
+clock:
+  --clock icount|wall|auto
+                         icount: the guest runs under QEMU's instruction
+                         counting (-icount shift=0,sleep=on): its clocks
+                         advance one virtual ns per executed guest
+                         instruction, so every figure is
+                         in virtual ns, the same on a loaded or a quiet host
+                         (TCG only; sleep=on: idle time follows the host, and
+                         a fault during which the CPU idled is refused). wall:
+                         host time, as the guest sees it
+                         (under TCG it includes QEMU's translation and every
+                         host preemption). auto (default): icount under TCG,
+                         wall under KVM. The JSON context records clock,
+                         icount and smp. See docs/findings/*fault-latency-icount*
+                         for what the virtual clock measures and cannot.
+  --smp N                guest CPUs; default 1 under icount (a Debian 6.1
+                         guest does not boot with 2 vCPUs under icount, and
+                         with one vCPU nothing runs beside a fault), the
+                         profile's cpus under wall. Under icount with one
+                         vCPU the 2-thread cases are left out (two threads
+                         on one CPU do not fault at the same time).
+
 options (as for 'daxtorture vm'):
   --kernel-package NAME, --kernel IMAGE, --modules DIR
   --results DIR, --run-id ID, --profile FILE, --accel auto|tcg|kvm,
   --nvdimm FILE, --quiet
-  --inject FAULT         as for 'daxtorture bench' (fault_around, misaligned)
+  --inject FAULT         as for 'daxtorture bench' (fault_around, misaligned,
+                         device_delay)
 Google Benchmark options pass through to the guest, e.g.
   --benchmark_filter=REGEX        which benchmarks ('fsdax_xfs/4k/write')
   --benchmark_repetitions=N       repetitions (default 9, what --compare needs)
@@ -42,15 +65,36 @@ fault size that did not verify), 2 usage or environment error.
 )";
 
 namespace {
+std::string host_name() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0 || !name[0]) return "unknown";
+  return name;
+}
+
 struct VmBenchOptions {
   std::string kernel_package = "default";
   std::string kernel_image, modules, run_id, nvdimm;
   std::string results = "results";
   std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
   std::string accel = "auto";
+  std::string clock = "auto";
+  int smp = 0;                      // 0: the default of the clock
   bool quiet = false;
   std::vector<std::string> passthrough;
 };
+
+int parse_smp(const std::string& text) {
+  size_t used = 0;
+  int n = 0;
+  try {
+    n = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || n < 1 || n > 64)
+    throw UsageError("--smp takes a CPU count from 1 to 64, not '" + text + "'");
+  return n;
+}
 
 VmBenchOptions parse_options(Args& args) {
   VmBenchOptions o;
@@ -65,6 +109,8 @@ VmBenchOptions parse_options(Args& args) {
     else if (*option == "--profile") o.profile = args.value(*option);
     else if (*option == "--accel") o.accel = args.value(*option);
     else if (*option == "--nvdimm") o.nvdimm = args.value(*option);
+    else if (*option == "--clock") o.clock = args.value(*option);
+    else if (*option == "--smp") o.smp = parse_smp(args.value(*option));
     else if (*option == "--quiet") o.quiet = true;
     else if (*option == "--inject") {
       o.passthrough.push_back("--inject");
@@ -75,18 +121,37 @@ VmBenchOptions parse_options(Args& args) {
   if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm")
     throw UsageError("--accel takes auto, tcg or kvm, not '" + o.accel + "'");
   if (!o.modules.empty() && o.kernel_image.empty()) throw UsageError("--modules goes with --kernel IMAGE");
+  if (o.clock != "auto" && o.clock != "icount" && o.clock != "wall")
+    throw UsageError("--clock takes icount, wall or auto, not '" + o.clock + "'");
+  if (o.clock == "icount" && o.accel == "kvm")
+    throw UsageError("--clock icount needs TCG (QEMU counts instructions only when it translates "
+                     "them); fix: --accel tcg, or --clock wall under KVM");
   return o;
+}
+
+// The clock once the accelerator is known: auto is icount under TCG.
+std::string resolve_clock(const std::string& clock, const std::string& accel) {
+  if (clock != "auto") return clock;
+  return accel == "kvm" ? "wall" : "icount";
 }
 
 // The guest's command: the benchmark's console output goes to the second
 // serial port, which the host copies to its stdout as it arrives.
 std::string guest_script(const VmBenchOptions& o, const QemuLaunch& launch) {
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "bench",
+  std::vector<std::string> argv = {kGuestBinary, "bench",
                                    "--vm-guest", launch.token,
                                    "--machine", "qemu-" + launch.accel,
+                                   "--host-name", host_name(),
                                    "--out", "/run/daxtorture/results/bench.json"};
+  if (launch.icount_shift >= 0) {
+    argv.push_back("--icount");
+    argv.push_back(icount_option(launch.icount_shift));
+  }
   argv.insert(argv.end(), o.passthrough.begin(), o.passthrough.end());
   std::string script = "#!/bin/sh\n# written by 'daxtorture vm bench'; run by the guest's /init\ncd /\n";
+  // A benchmark that crashes leaves its core in the run folder (DAX and
+  // shared mappings stay out of it: the default coredump_filter).
+  script += "ulimit -c unlimited; echo /run/daxtorture/results/core > /proc/sys/kernel/core_pattern\n";
   for (const auto& word : argv) script += shell_quote(word) + " ";
   return script + ">/dev/ttyS1\n";
 }
@@ -106,7 +171,14 @@ int vm_bench_main(Args& args) {
   std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) + "-bench" : options.run_id;
   std::string run_dir = fs::absolute(options.results + "/" + run_id);
   prepare_results_dir(run_dir);
-  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.nvdimm, options.accel, options.quiet);
+  if (options.smp) profile.cpus = options.smp;
+  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.nvdimm,
+                                           options.clock == "icount" ? "tcg" : options.accel, options.quiet);
+  const std::string clock = resolve_clock(options.clock, launch.accel);
+  if (clock == "icount") {
+    launch.icount_shift = 0;
+    if (!options.smp) launch.profile.cpus = 1;
+  }
   write_text_file(run_dir + "/.guest/run.sh", guest_script(options, launch));
 
   GuestSessionLimits limits;
@@ -115,7 +187,9 @@ int vm_bench_main(Args& args) {
   limits.show_progress = !options.quiet;
   if (!options.quiet)
     std::cerr << "daxtorture vm bench: booting " << kernel.release << " (" << kernel.label << ") under "
-              << launch.accel << ", results in " << run_dir << std::endl;
+              << launch.accel << " with " << launch.profile.cpus << " vCPU(s), clock "
+              << (clock == "icount" ? "icount (" + icount_option(launch.icount_shift) + ")" : clock)
+              << ", results in " << run_dir << std::endl;
   int attempts = 0;
   GuestSessionOutcome outcome = boot_until_userspace(launch, run_dir + "/console.log", limits, attempts);
   clean_up_guest_launch(launch, !options.nvdimm.empty());

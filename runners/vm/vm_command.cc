@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "core/command.h"
@@ -14,10 +15,12 @@
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "reports/ktap.h"
+#include "runners/build/kernel_build.h"
 #include "runners/expectations.h"
 #include "runners/progress.h"
 #include "runners/report_files.h"
 #include "runners/results_store.h"
+#include "runners/shard.h"
 #include "runners/vm/guest_launch.h"
 #include "runners/vm/vm_bench.h"
 #include "runners/vm/guest_session.h"
@@ -33,8 +36,12 @@ const char* const kVmHelp = R"(usage: daxtorture vm [OPTIONS]
        daxtorture vm bench [OPTIONS]   (fault latency; see 'daxtorture vm bench --help')
 
 Boots a kernel in QEMU with an emulated NVDIMM (label area, fsdax and devdax
-namespaces made inside through libndctl), shares this machine's root with the
-guest read-only, and runs 'daxtorture run' there. The KTAP stream arrives on
+namespaces made inside through libndctl) and runs 'daxtorture run' there. The
+guest runs from its own image (this binary, mkfs.xfs, mkfs.ext4, xfs_io,
+dmsetup, ndctl, daxctl, kmod, busybox, their libraries, the kernel's modules),
+built at the start of a run and cached by content under
+/var/cache/daxtorture/guest-images: a package upgrade on this machine during
+a run cannot reach the guest. The KTAP stream arrives on
 stdout as instances finish, progress on stderr; results are written on the
 host as they happen, so a guest that panics or hangs loses nothing finished.
 
@@ -47,6 +54,11 @@ kernel:
   --kernel IMAGE         a bzImage you built
   --modules DIR          its modules: INSTALL_MOD_PATH folder or
                          lib/modules/RELEASE (default /lib/modules/RELEASE)
+  --tree DIR             a kernel git tree: built first as 'daxtorture build
+                         --tree DIR' does (cached by commit and config), then
+                         booted; run.json and kcidb.json name its commit,
+                         describe string and config hash
+  --lean                 with --tree: build with 'daxtorture build --lean'
 
 run:
   -t, --test PATTERN     instances to run (as for 'daxtorture run'; repeatable)
@@ -56,10 +68,13 @@ run:
   --accel auto|tcg|kvm   accelerator (default auto: KVM only when the CPU has
                          vmx/svm and a probe boot succeeds)
   --timeout-scale X      multiply workload timeouts (default from the profile)
-  --hang-timeout SECONDS a guest silent this long (no console, no KTAP) is
-                         hung: its blocked tasks are dumped (sysrq w, l) to
-                         the console, then it is killed and booted again
-                         (default: the longest instance timeout + 3 min)
+  --hang-timeout SECONDS an instance with no result this long after it
+                         started, or a guest silent this long, is hung: its
+                         blocked tasks are dumped (sysrq w, l) to the
+                         console, then it is killed and booted again; a
+                         chatty console does not hide a hang (default: each
+                         instance's scaled timeout + 60 s; silence: the
+                         longest instance timeout + 3 min)
   --nvdimm FILE          NVDIMM backing file to use and keep (default: a new
                          sparse file in the run folder, deleted afterwards)
   --expectations PATH    known failures: a .expect file, or a folder whose
@@ -69,6 +84,11 @@ run:
   --no-expectations      judge every failure as new
   --repeat N             run each instance N times in a row (named NAME#2, ...),
                          to measure how often a failure reproduces
+  --shard K/N            run part K of N of the selected instances, so that N
+                         machines split one run: deterministic (the same on
+                         every machine and night for the same selection) and
+                         balanced by expected time (workload timeout + 10 s
+                         each; longest first, to the least loaded part)
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --resume RUN_DIR       finish an interrupted run: instances with a verdict
                          are kept, the others run again into the same folder
@@ -83,6 +103,8 @@ struct VmOptions {
   std::string kernel_package = "default";
   std::string kernel_image;
   std::string modules;
+  std::string tree;
+  bool lean = false;
   std::vector<std::string> patterns;
   std::string results = "results";
   std::string run_id;
@@ -94,6 +116,7 @@ struct VmOptions {
   bool quiet = false;
   std::vector<std::string> injections;
   int repeat = 1;
+  std::optional<Shard> shard;
   std::string resume;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
 };
@@ -106,6 +129,8 @@ VmOptions parse_options(Args& args) {
     if (*option == "--kernel-package") options.kernel_package = args.value(*option);
     else if (*option == "--kernel") options.kernel_image = args.value(*option);
     else if (*option == "--modules") options.modules = args.value(*option);
+    else if (*option == "--tree") options.tree = args.value(*option);
+    else if (*option == "--lean") options.lean = true;
     else if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
     else if (*option == "--results") options.results = args.value(*option);
     else if (*option == "--run-id") options.run_id = args.value(*option);
@@ -117,6 +142,7 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--resume") options.resume = args.value(*option);
     else if (*option == "--hang-timeout") options.hang_timeout_s = static_cast<long>(args.positive_number(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
+    else if (*option == "--shard") options.shard = parse_shard(args.value(*option));
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--timeout-scale") {
@@ -131,12 +157,34 @@ VmOptions parse_options(Args& args) {
   }
   if (options.accel != "auto" && options.accel != "tcg" && options.accel != "kvm")
     throw UsageError("--accel takes auto, tcg or kvm, not '" + options.accel + "'");
-  if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.run_id.empty()))
-    throw UsageError("--resume takes the instances, repetitions and run id of the run it resumes; "
-                     "drop -t, --repeat and --run-id");
+  if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.run_id.empty() ||
+                                  options.shard))
+    throw UsageError("--resume takes the instances, repetitions, shard and run id of the run it resumes; "
+                     "drop -t, --repeat, --shard and --run-id");
   if (!options.modules.empty() && options.kernel_image.empty())
     throw UsageError("--modules goes with --kernel IMAGE");
+  if (!options.tree.empty() && !options.kernel_image.empty())
+    throw UsageError("--tree builds its own kernel; drop --kernel (or --tree)");
+  if (options.lean && options.tree.empty()) throw UsageError("--lean goes with --tree DIR");
   return options;
+}
+
+// `--tree DIR`: build (or find the cached build of) the tree's HEAD.
+GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool quiet) {
+  BuildRequest request;
+  request.tree = tree;
+  request.recipe.lean = lean;
+  request.recipe.fragment = default_fragment_path();
+  request.quiet = quiet;
+  KernelBuild build;
+  try {
+    build = build_kernel(request);
+  } catch (const BuildFailed& failure) {
+    throw SetupError(std::string("the tree's kernel did not build: ") + failure.what());
+  }
+  GuestKernel kernel = locate_kernel_image(build.image, build.module_root);
+  kernel.label = "tree " + build.origin.tree + " at " + build.origin.describe;
+  return kernel;
 }
 
 // The guest runner's command, left in the run folder for the guest's /init.
@@ -144,7 +192,7 @@ std::string guest_script(const VmOptions& options, const GuestKernel& kernel,
                          const std::string& token, const std::string& run_id,
                          const std::string& accel, double timeout_scale,
                          const std::string& after_power_cut) {
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe"), "run",
+  std::vector<std::string> argv = {kGuestBinary, "run",
                                    "--vm-guest", token,
                                    "--run-dir", "/run/daxtorture/results",
                                    "--run-id", run_id,
@@ -218,6 +266,10 @@ void account_for_missing(const std::vector<Instance>& expected, const GuestSessi
   else if (!outcome.panic_line.empty()) fate = "guest kernel panic: " + outcome.panic_line;
   else if (outcome.interrupted) fate = "the run was interrupted on the host (Ctrl-C or SIGTERM)";
   else if (outcome.deadline_hit) fate = "the guest overran the run's deadline and was killed";
+  else if (outcome.instance_overdue)
+    fate = "the guest was hung (no result " + std::to_string(outcome.overdue_budget_s) +
+           " s after the instance started) and was killed" +
+           (outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "");
   else if (outcome.silent_too_long)
     fate = std::string("the guest was silent too long (hung) and was killed") +
            (outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "");
@@ -265,6 +317,14 @@ GuestSessionLimits session_limits(const std::vector<Instance>& expected, double 
   limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
   limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
   if (hang_timeout_s > 0) limits.silence = std::chrono::seconds(hang_timeout_s);
+  // The guest runner ends a workload at its timeout and reaps it within
+  // 20 s; set-up and teardown take seconds. Past that, only a hung guest
+  // (or a stopped runner) has still not sent the result.
+  constexpr long kHangGrace = 60;
+  for (const auto& instance : expected)
+    limits.instance_budget[instance.name()] = std::chrono::seconds(
+        hang_timeout_s > 0 ? hang_timeout_s
+                           : static_cast<long>(instance.workload->spec.timeout.count() * scale) + kHangGrace);
   limits.show_progress = !quiet;
   return limits;
 }
@@ -295,15 +355,25 @@ int vm_main(Args& args) {
                      "busybox-static, or run tools/setup");
   auto wall_started = std::chrono::steady_clock::now();
   std::vector<Instance> expected = repeat_instances(select_instances(options.patterns), options.repeat);
+  if (options.shard) {
+    // The guest runs exactly this part: its names, repetitions included.
+    expected = shard_instances(expected, *options.shard);
+    if (expected.empty())
+      throw UsageError("--shard " + std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count) +
+                       " holds no instance: the selection has fewer instances than parts; fix: fewer parts");
+    options.patterns.clear();
+    for (const auto& instance : expected) options.patterns.push_back(instance.name());
+    options.repeat = 1;
+  }
   validate_injections(options.injections, expected);
   Progress progress(expected.size());
   if (geteuid() != 0)
     throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
                      "kernels are cached in /var/cache); run it with sudo");
 
-  GuestKernel kernel = options.kernel_image.empty()
-                           ? locate_debian_kernel(options.kernel_package)
-                           : locate_kernel_image(options.kernel_image, options.modules);
+  GuestKernel kernel = !options.tree.empty()          ? kernel_of_tree(options.tree, options.lean, options.quiet)
+                       : options.kernel_image.empty() ? locate_debian_kernel(options.kernel_package)
+                                                      : locate_kernel_image(options.kernel_image, options.modules);
   require_pmem_support(kernel);
   MachineProfile profile = load_machine_profile(options.profile);
   // Read before the boot: a malformed file must not cost a run.
@@ -422,6 +492,7 @@ int vm_main(Args& args) {
     fs::remove(launch.ktap_file);
   }
   run.info.machine = "qemu-" + launch.accel;
+  run.info.kernel_origin = kernel.origin;
   run.info.tool_version = DAXTORTURE_VERSION;
   auto& env = run.info.environment;
   env["kernel"] = kernel.label;
@@ -429,10 +500,13 @@ int vm_main(Args& args) {
   env["profile"] = options.profile;
   env["accelerator"] = launch.accel;
   env["qemu_command"] = join_command(qemu_argv(launch));
+  record_guest_image(launch.image, env);
   env["timeout_scale"] = std::to_string(scale);
   env["boot_attempts"] = std::to_string(attempts);
   env["reboots_after_guest_failure"] = std::to_string(reboots);
   env["power_cuts"] = std::to_string(power_cuts);
+  if (options.shard)
+    env["shard"] = std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count);
   if (first_outcome.userspace_after_s >= 0)
     env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
   if (first_outcome.first_instance_after_s >= 0)

@@ -27,6 +27,13 @@ mkdir -p "$only_qemu"
 ln -sf "$(command -v qemu-system-x86_64)" "$only_qemu/qemu-system-x86_64"
 expect_error "no busybox" "busybox is not installed.*apt-get install busybox-static" \
   env PATH="$only_qemu" "$daxtorture" vm
+with_busybox=$scratch/qemu-and-busybox
+mkdir -p "$with_busybox"
+ln -sf "$(command -v qemu-system-x86_64)" "$(command -v busybox)" "$with_busybox/"
+if [ "$(id -u)" = 0 ]; then
+  expect_error "guest image without its programs" "guest image: 'modprobe' is not installed.*apt-get install kmod" \
+    env PATH="$with_busybox" "$daxtorture" vm --results "$scratch/image-results"
+fi
 expect_error "kernel path that does not exist" "does not exist.*bzImage" \
   "$daxtorture" vm --kernel "$scratch/no-such-bzImage"
 expect_error "kernel image that is not a bzImage" "not an x86 bzImage" \
@@ -59,6 +66,8 @@ rm -rf "$bin_dir"
 
 expect_error "results directory that cannot be written" "cannot be written.*fix: choose a writable place" \
   "$daxtorture" run --results /proc/daxtorture-results -t uring_fixed_buffers_fsdax
+expect_error "shard beyond its count" "shard takes K/N.*not '3/2'" "$daxtorture" vm --shard 3/2
+expect_error "shard that is not K/N" "shard takes K/N.*e.g. --shard 2/3.*not 'x'" "$daxtorture" vm --shard x
 expect_error "unknown workload pattern" "no workload instance matches 'no_such_workload'.*daxtorture list" \
   "$daxtorture" run -t no_such_workload
 expect_error "unknown injected fault" "no selected workload declares the fault 'no_such_fault'" \
@@ -90,6 +99,13 @@ expect_error "bench --plot of JSON that is not Google Benchmark's" "no \"benchma
 expect_error "bench --plot without input" "needs at least one bench JSON" "$daxtorture" bench --plot "$scratch/p.svg"
 expect_error "bench with an unknown injection" "unknown injection 'nope'.*fault_around" \
   "$daxtorture" bench --inject nope
+expect_error "bench --min-change that is no percentage" "min-change takes a percentage" \
+  "$daxtorture" bench --compare "$scratch/a.json" "$scratch/a.json" --min-change much
+expect_error "vm bench --clock of an unknown kind" "clock takes icount, wall or auto" \
+  "$daxtorture" vm bench --clock sundial
+expect_error "vm bench --clock icount under KVM" "clock icount needs TCG" \
+  "$daxtorture" vm bench --clock icount --accel kvm
+expect_error "vm bench --smp 0" "smp takes a CPU count" "$daxtorture" vm bench --smp 0
 expect_error "vm bench with an unknown option" "unknown option '--bogus' for 'vm bench'" "$daxtorture" vm bench --bogus
 expect_error "vm with a stray word" "unexpected argument 'bnech'.*bench" "$daxtorture" vm bnech
 

@@ -17,11 +17,22 @@
 
 namespace dt::bench {
 
+// How the figures are timed. virtual_clock: the guest runs under QEMU's
+// instruction counting (vm bench --clock icount); a benchmark during whose
+// timed faults a CPU went idle reports an error instead of a number (the
+// clock skipped that idle time, see idle_watch.h). idle_watch: the idle
+// count can be read (it is kept as counter idle_entries either way).
+struct TimingRules {
+  bool virtual_clock = false;
+  bool idle_watch = false;
+};
+
 // Registers every case whose mapping kind the store can provide, and the
 // touch loop right after its fault case; returns the number registered.
 // Each benchmark's first run is preceded by an untimed pass over the same
 // faults (warm-up). `store` must outlive the benchmark run.
-size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase>& cases);
+size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase>& cases,
+                                 TimingRules rules = {});
 
 // The independent measurement: the faults of touch_loop_case() in one
 // plain loop timed as a whole, divided by the verified fault count
@@ -30,6 +41,6 @@ size_t register_fault_benchmarks(TargetStore& store, const std::vector<FaultCase
 // right beside the loop (paired_timed_mean_us), so the two methods meet
 // the same machine load.
 // Called by register_fault_benchmarks.
-void register_touch_loop_benchmark(TargetStore& store);
+void register_touch_loop_benchmark(TargetStore& store, TimingRules rules = {});
 
 }  // namespace dt::bench
