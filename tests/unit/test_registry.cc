@@ -15,10 +15,10 @@ TEST(Registry, DefaultSetLeavesSelftestsOut) {
 }
 
 TEST(Registry, BareWorkloadNameSelectsAllItsInstances) {
-  auto instances = select_instances({"truncate_vs_pinned_dio"});
-  ASSERT_EQ(instances.size(), 2u);
-  EXPECT_EQ(instances[0].name(), "truncate_vs_pinned_dio/xfs/4k");
-  EXPECT_EQ(instances[1].name(), "truncate_vs_pinned_dio/ext4/4k");
+  auto instances = select_instances({"uring_fixed_buffers_fsdax"});
+  ASSERT_EQ(instances.size(), 4u);
+  EXPECT_EQ(instances[0].name(), "uring_fixed_buffers_fsdax/xfs/shared");
+  EXPECT_EQ(instances[3].name(), "uring_fixed_buffers_fsdax/ext4/private");
 }
 
 TEST(Registry, GlobsGroupsAndOrderOfPatterns) {

@@ -1,6 +1,7 @@
 // workloads/lib: the seeded data pattern and the fs_dax trace tally.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "workloads/lib/dax_trace.h"
@@ -76,6 +77,34 @@ TEST(DaxTrace, CountsMapSyncFaultsThatNeededAMetadataSync) {
   EXPECT_EQ(tally.needdsync, 1u);
   EXPECT_EQ(tally.nopage, 1u);
   EXPECT_EQ(tally.fallback, 0u);
+}
+
+TEST(Pattern, WhoseDataNamesTheOwnerZeroesOrNobody) {
+  std::vector<uint8_t> data(64);
+  workloads::fill_pattern(data.data(), data.size(), 5, 4096);
+  const std::vector<workloads::PatternOwner> owners = {
+      {"the guard", 7, 4096},
+      {"file five", 5, 4096},
+      {"the device's data of device", 9, 0, 1 << 20, true}};
+  EXPECT_EQ(workloads::whose_data(data.data(), owners), "file five");
+  workloads::fill_pattern(data.data(), data.size(), 9, 8192);
+  EXPECT_EQ(workloads::whose_data(data.data(), owners), "the device's data of device offset 8192");
+  std::fill(data.begin(), data.end(), 0);
+  EXPECT_EQ(workloads::whose_data(data.data(), owners), "zeroes");
+  data[0] = 1;
+  EXPECT_EQ(workloads::whose_data(data.data(), owners), "unrecognised data");
+}
+
+TEST(Pattern, FindDifferenceAgainstAnotherBuffer) {
+  std::vector<uint8_t> expected(4096), seen(4096);
+  workloads::fill_pattern(expected.data(), expected.size(), 3, 0);
+  seen = expected;
+  EXPECT_FALSE(workloads::find_difference(seen.data(), expected.data(), seen.size(), 100));
+  for (size_t i = 10; i < 20; ++i) seen[i] ^= 0xff;
+  auto bad = workloads::find_difference(seen.data(), expected.data(), seen.size(), 100);
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->first, 110u);
+  EXPECT_EQ(bad->last, 119u);
 }
 
 }  // namespace

@@ -10,19 +10,19 @@ run() {
   "$daxtorture" vm --results "$out" --run-id "$name" "$@" > "$out-$name.ktap" 2> "$out-$name.log" || rc=$?
   expect_exit 1 "$rc" "vm $*"
 }
-run wait -t truncate_vs_pinned_dio/xfs/4k --inject truncate_unpinned \
+run wait -t pin_matrix_sample/xfs/dio_read.truncate.mapped.4k --inject change_unpinned \
     -t pmd_fault_xfs/xfs/write --inject misaligned_mapping \
     -t uring_fixed_buffers_fsdax/xfs/shared --inject register_anonymous
-expect_status "$out-wait.ktap" truncate_vs_pinned_dio/xfs/4k FAIL
+expect_status "$out-wait.ktap" pin_matrix_sample/xfs/dio_read.truncate.mapped.4k FAIL
 grep -q 'the layout change did not wait for the pin' "$out-wait.ktap" || fail "no wait evidence"
 expect_status "$out-wait.ktap" pmd_fault_xfs/xfs/write FAIL
 grep -q 'fell back to 4 KiB pages' "$out-wait.ktap" || fail "no fallback evidence"
 expect_status "$out-wait.ktap" uring_fixed_buffers_fsdax/xfs/shared FAIL
 grep -q 'was accepted; expected a refusal' "$out-wait.ktap" || fail "no refusal evidence"
 
-run dma -t truncate_vs_pinned_dio/ext4/4k --inject dma_into_new_file
-expect_status "$out-dma.ktap" truncate_vs_pinned_dio/ext4/4k FAIL
-grep -q 'late DMA into freed blocks' "$out-dma.ktap" || fail "no corruption evidence"
+run dma -t pin_matrix_sample/ext4/dio_read.truncate.mapped.4k --inject dma_into_fill_file
+expect_status "$out-dma.ktap" pin_matrix_sample/ext4/dio_read.truncate.mapped.4k FAIL
+grep -q 'late DMA into a freed block' "$out-dma.ktap" || fail "no corruption evidence"
 
 
 # The proofs of huge fault size: a mapping that cannot be served huge must

@@ -4,7 +4,7 @@
 # signal, the verdict before it is kept, and a fresh guest runs the rest.
 . "$(dirname "$0")/lib.sh"
 out=$scratch/qemu-killed
-victim=truncate_vs_pinned_dio/xfs/4k
+victim=pin_matrix_sample/xfs/dio_read.truncate.mapped.4k
 rc=0
 "$daxtorture" vm --results "$out" --run-id run -t uring_fixed_buffers_fsdax/xfs/shared \
   -t $victim -t uring_fixed_buffers_fsdax/ext4/shared > "$out.ktap" 2> "$out.log" &

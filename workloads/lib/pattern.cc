@@ -116,6 +116,30 @@ std::optional<Mismatch> find_mismatch_byte(const void* buffer, size_t length, ui
               [value](uint64_t) { return value; });
 }
 
+std::optional<Mismatch> find_difference(const void* seen, const void* expected, size_t length,
+                                        uint64_t file_offset) {
+  if (memcmp(seen, expected, length) == 0) return std::nullopt;
+  const auto* wanted = static_cast<const uint8_t*>(expected);
+  return scan(static_cast<const uint8_t*>(seen), length, file_offset,
+              [wanted, file_offset](uint64_t offset) { return wanted[offset - file_offset]; });
+}
+
+std::string whose_data(const uint8_t* bytes, const std::vector<PatternOwner>& owners) {
+  uint64_t word;
+  memcpy(&word, bytes, 8);
+  if (word == 0) return "zeroes";
+  for (const PatternOwner& owner : owners) {
+    if (owner.anywhere == 0) {
+      if (word == pattern_word(owner.seed, owner.offset)) return owner.name;
+      continue;
+    }
+    for (uint64_t off = 0; off < owner.anywhere; off += 8)
+      if (word == pattern_word(owner.seed, off))
+        return owner.says_offset ? owner.name + " offset " + std::to_string(off) : owner.name;
+  }
+  return "unrecognised data";
+}
+
 std::string Mismatch::describe() const {
   std::ostringstream out;
   out << "bytes " << first << ".." << last << " (" << (last - first + 1) << " bytes) differ: seen "

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace dt::workloads {
 
@@ -28,5 +29,26 @@ std::optional<Mismatch> find_mismatch(const void* buffer, size_t length, uint64_
 // The same against a constant byte (zeroes after a hole punch).
 std::optional<Mismatch> find_mismatch_byte(const void* buffer, size_t length, uint8_t value,
                                            uint64_t file_offset);
+
+// The same against a buffer holding what should be there.
+std::optional<Mismatch> find_difference(const void* seen, const void* expected, size_t length,
+                                        uint64_t file_offset);
+
+// One pattern a run of bytes may hold: whose it is, its seed, and the
+// pattern offset expected at the run's start; or, with `anywhere` set, any
+// 8-byte aligned offset below `anywhere` (data that may have landed
+// anywhere, e.g. a device's).
+struct PatternOwner {
+  std::string name;
+  uint64_t seed = 0;
+  uint64_t offset = 0;
+  uint64_t anywhere = 0;
+  bool says_offset = false;  // an `anywhere` match adds " offset N", the offset found
+};
+
+// Whose data is this? The name of the first owner whose pattern word
+// stands in the 8 bytes at `bytes`, "zeroes", or "unrecognised data": the
+// one helper for every corruption report that says what it found.
+std::string whose_data(const uint8_t* bytes, const std::vector<PatternOwner>& owners);
 
 }  // namespace dt::workloads

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <sstream>
 #include <string>
 
 #include "core/text_file.h"
@@ -33,6 +34,18 @@ bool wait_until_blocked_in_kernel(pid_t tid, double timeout_s) {
 
 double monotonic_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+std::optional<uint64_t> pinned_bytes() {
+  auto status = read_text_file("/proc/self/status");
+  if (!status) return std::nullopt;
+  std::istringstream in(*status);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmPin:", 0) != 0) continue;
+    return std::stoull(line.substr(6)) * 1024;  // "VmPin:      2048 kB"
+  }
+  return std::nullopt;
 }
 
 }  // namespace dt::workloads

@@ -21,7 +21,7 @@
 #include "workloads/lib/process_probe.h"
 #include "workloads/lib/pattern.h"
 #include "workloads/lib/page_touch.h"
-#include "workloads/lifecycle/slow_read.h"
+#include "workloads/lib/dma_pin.h"
 
 namespace dt::workloads {
 namespace {
@@ -196,7 +196,12 @@ void run_teardown_cell(Context& ctx, TeardownOp op) {
   TeardownTarget target(env, ctx.fs());
   ctx.note("target: " + target.describe());
   const uint64_t dax_offset = devdax ? devdax_map_offset(target, env) : 0;
-  fill_slow_backing(kHeldLength, kDeviceSeed);
+  const fixtures::SlowDeviceAccess slow(env);
+  {
+    std::vector<uint8_t> device_data(kHeldLength);
+    fill_pattern(device_data.data(), device_data.size(), kDeviceSeed, 0);
+    slow.write_backing(0, device_data);
+  }
 
   // The page and its data: F's pattern, the held range already holding
   // what the slow device delivers, so that every correct outcome leaves the
@@ -217,7 +222,9 @@ void run_teardown_cell(Context& ctx, TeardownOp op) {
     if (!pinned) fill_pattern(held, kHeldLength, kDeviceSeed, 0);
   }
 
-  SlowRead pin(env.slow_device);
+  // The read must be seen held in dm-delay: the teardown decides on the
+  // pin, not on a read still faulting its pages in.
+  DmaPin pin(DmaPinKind::dio_read, slow, {.confirm_held_by_device = true});
   std::atomic<double> hold_released{0};
   bool map_present = true;
   auto drop_map = [&] {

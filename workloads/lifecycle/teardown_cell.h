@@ -38,13 +38,16 @@
 
 #include "core/name_table.h"
 #include "core/spec.h"
-#include "workloads/lifecycle/teardown_target.h"
+#include "fixtures/namespace_teardown.h"
 
 namespace dt {
 class Context;
 }
 
 namespace dt::workloads {
+
+using fixtures::TeardownOp;
+using fixtures::TeardownTarget;
 
 // The two holds, as variants.
 enum class TeardownHold { mapped, pinned };

@@ -13,10 +13,12 @@
 #include <vector>
 
 #include "core/name_table.h"
+#include "workloads/lib/dma_pin.h"
 
 namespace dt::workloads {
 
-enum class PinSource { dio_read, dio_write, uring_read, uring_write, vmsplice };
+// The matrix pins with every kind of DmaPin.
+using PinSource = DmaPinKind;
 enum class LayoutChange {
   truncate,
   punch_hole,

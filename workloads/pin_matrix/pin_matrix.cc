@@ -1,23 +1,19 @@
 #include "workloads/pin_matrix/pin_matrix.h"
 
 #include <fcntl.h>
-#include <liburing.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <sstream>
-#include <thread>
 
 #include "core/check.h"
 #include "core/command.h"
@@ -36,7 +32,7 @@
 #include "workloads/lib/dax_trace.h"
 #include "workloads/lib/extent_map.h"
 #include "workloads/pin_matrix/layout_change.h"
-#include "workloads/lib/slow_io.h"
+#include "workloads/lib/dma_pin.h"
 
 namespace dt::workloads {
 namespace {
@@ -56,189 +52,15 @@ constexpr uint64_t kReplacementSize = 1 << 20;
 constexpr uint64_t kFileSeed = 0xF17E, kDeviceSeed = 0xDE5, kFillSeed = 0xF1110,
                    kReplacementSeed = 0x2E9;
 
-// The pattern a whole word at a time (pattern.h defines the bytes as the
-// little-endian bytes of pattern_word): the byte-wise fill is too slow for
-// tens of MiB under TCG.
-void fast_fill(uint8_t* buffer, size_t length, uint64_t seed, uint64_t file_offset) {
-  if (file_offset % 8 != 0 || length % 8 != 0) return fill_pattern(buffer, length, seed, file_offset);
-  for (size_t i = 0; i < length; i += 8) {
-    uint64_t word = pattern_word(seed, file_offset + i);
-    memcpy(buffer + i, &word, 8);
-  }
-}
-
-// First differing run of `seen` against `expected`, both holding file bytes
-// from `file_offset` on.
-std::optional<Mismatch> compare(const uint8_t* seen, const uint8_t* expected, size_t length,
-                                uint64_t file_offset) {
-  if (memcmp(seen, expected, length) == 0) return std::nullopt;
-  size_t i = 0;
-  while (seen[i] == expected[i]) ++i;
-  size_t last = i, agreeing = 0;
-  for (size_t k = i + 1; k < length && agreeing < 64; ++k) {
-    if (seen[k] == expected[k]) ++agreeing;
-    else agreeing = 0, last = k;
-  }
-  auto hex = [](const uint8_t* bytes, size_t count) {
-    std::ostringstream out;
-    char digits[4];
-    for (size_t k = 0; k < count; ++k) {
-      snprintf(digits, sizeof digits, "%02x", bytes[k]);
-      out << digits;
-    }
-    return out.str();
-  };
-  Mismatch mismatch;
-  mismatch.first = file_offset + i;
-  mismatch.last = file_offset + last;
-  size_t shown = std::min<size_t>(16, length - i);
-  mismatch.seen = hex(seen + i, shown);
-  mismatch.expected = hex(expected + i, shown);
-  return mismatch;
-}
-
-// Whose data is this? Names the pattern seed found at the start of a run.
+// Whose data is this? The patterns a cell writes, for its reports.
 std::string recognise(const uint8_t* bytes, uint64_t offset_hint) {
-  uint64_t word;
-  memcpy(&word, bytes, 8);
-  if (word == 0) return "zeroes";
-  auto aligned = offset_hint & ~7ull;
-  for (uint64_t off = 0; off < kPinLength; off += 8)
-    if (word == pattern_word(kDeviceSeed, off)) return "the slow device's data";
+  const uint64_t aligned = offset_hint & ~7ull;
+  std::vector<PatternOwner> owners = {{"the slow device's data", kDeviceSeed, 0, kPinLength}};
   for (int i = 0; i < kMaxFillFiles; ++i)
-    if (word == pattern_word(kFillSeed + i, aligned % kFillFileSize)) return "fill file data";
-  if (word == pattern_word(kFileSeed, aligned)) return "F's data";
-  return "unrecognised data";
+    owners.push_back({"fill file data", kFillSeed + i, aligned % kFillFileSize});
+  owners.push_back({"F's data", kFileSeed, aligned});
+  return whose_data(bytes, owners);
 }
-
-// One pin of [buffer, buffer + length) that drops by itself after the slow
-// device's delay (or, for vmsplice, when the pipe is drained after that long).
-class Pin {
- public:
-  Pin(PinSource source, const InstanceEnvironment& env) : source_(source), env_(env) {}
-  ~Pin() {
-    if (thread_.joinable()) thread_.join();
-    if (device_ >= 0) close(device_);
-    if (pipe_[0] >= 0) close(pipe_[0]), close(pipe_[1]);
-    if (ring_ready_) io_uring_queue_exit(&ring_);
-  }
-
-  // Returns once the pin is provably live; false when that cannot be shown.
-  bool start(uint8_t* buffer, size_t length) {
-    length_ = length;
-    switch (source_) {
-      case PinSource::dio_read:
-      case PinSource::dio_write: {
-        device_ = DT_SYS(open(env_.slow_device.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC));
-        std::atomic<pid_t> tid{0};
-        thread_ = std::thread([this, buffer, length, &tid] {
-          tid = gettid();
-          ssize_t n = source_ == PinSource::dio_read ? pread(device_, buffer, length, 0)
-                                                     : pwrite(device_, buffer, length, 0);
-          error_ = errno;
-          result_ = n;
-          released_at = monotonic_seconds();
-        });
-        while (tid == 0) usleep(100);
-        evidence_ = "the I/O thread sleeps in the kernel";
-        return wait_until_blocked_in_kernel(tid, 5.0) && released_at == 0;
-      }
-      case PinSource::uring_read:
-      case PinSource::uring_write: {
-        device_ = DT_SYS(open(env_.slow_device.c_str(), O_RDWR | O_DIRECT | O_CLOEXEC));
-        int rc = io_uring_queue_init(4, &ring_, 0);
-        if (rc < 0) throw SetupError("io_uring_queue_init: " + errno_name(-rc));
-        ring_ready_ = true;
-        io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-        if (source_ == PinSource::uring_read) io_uring_prep_read(sqe, device_, buffer, length, 0);
-        else io_uring_prep_write(sqe, device_, buffer, length, 0);
-        rc = io_uring_submit(&ring_);
-        if (rc != 1) throw SetupError("io_uring_submit: " + errno_name(-rc));
-        thread_ = std::thread([this] {
-          io_uring_cqe* cqe = nullptr;
-          int rc = io_uring_wait_cqe(&ring_, &cqe);
-          if (rc == 0) {
-            result_ = cqe->res < 0 ? -1 : cqe->res;
-            error_ = cqe->res < 0 ? -cqe->res : 0;
-            io_uring_cqe_seen(&ring_, cqe);
-          } else {
-            result_ = -1, error_ = -rc;
-          }
-          released_at = monotonic_seconds();
-        });
-        // Until the request shows up in dm-delay or completes. A loaded TCG
-        // guest can take seconds to punt it to an io-wq worker, so wait as
-        // long as the pin itself could last.
-        double give_up = monotonic_seconds() + 5.0 + env_.slow_delay_ms / 1000.0;
-        while (monotonic_seconds() < give_up && released_at == 0) {
-          if (delayed_ios() > 0) {
-            evidence_ = "dm-delay holds the request back";
-            return released_at == 0;
-          }
-          usleep(20000);
-        }
-        return false;
-      }
-      case PinSource::vmsplice: {
-        DT_SYS(pipe2(pipe_, O_CLOEXEC));
-        if (fcntl(pipe_[1], F_SETPIPE_SZ, static_cast<int>(length)) < static_cast<int>(length))
-          throw SetupError("cannot grow the pipe to " + std::to_string(length) + " bytes: " +
-                           errno_name(errno));
-        iovec iov{buffer, length};
-        size_t spliced = 0;
-        while (spliced < length) {
-          iovec rest{static_cast<uint8_t*>(iov.iov_base) + spliced, length - spliced};
-          ssize_t n = DT_SYS(vmsplice(pipe_[1], &rest, 1, 0));
-          if (n <= 0) break;
-          spliced += static_cast<size_t>(n);
-        }
-        if (spliced != length) return false;
-        evidence_ = "the pipe holds the spliced pages";
-        uint64_t hold_ms = env_.slow_delay_ms;
-        thread_ = std::thread([this, length, hold_ms] {
-          usleep(static_cast<useconds_t>(hold_ms * 1000));
-          captured_.resize(length);
-          size_t got = 0;
-          while (got < length) {
-            ssize_t n = read(pipe_[0], captured_.data() + got, length - got);
-            if (n <= 0) break;
-            got += static_cast<size_t>(n);
-          }
-          result_ = static_cast<ssize_t>(got);
-          released_at = monotonic_seconds();
-        });
-        return true;
-      }
-    }
-    return false;
-  }
-
-  void finish() {
-    if (thread_.joinable()) thread_.join();
-  }
-
-  std::atomic<double> released_at{0};
-  ssize_t result() const { return result_; }
-  int error() const { return error_; }
-  size_t length() const { return length_; }
-  const std::string& evidence() const { return evidence_; }
-  // vmsplice: what the pipe delivered.
-  const std::vector<uint8_t>& captured() const { return captured_; }
-
- private:
-  PinSource source_;
-  const InstanceEnvironment& env_;
-  std::thread thread_;
-  int device_ = -1;
-  int pipe_[2] = {-1, -1};
-  io_uring ring_{};
-  bool ring_ready_ = false;
-  std::atomic<ssize_t> result_{0};
-  std::atomic<int> error_{0};
-  size_t length_ = 0;
-  std::string evidence_;
-  std::vector<uint8_t> captured_;
-};
 
 struct FillFile {
   std::string name;
@@ -252,7 +74,7 @@ FillFile write_fill_file(Context& ctx, int index) {
   int fd = DT_SYS(open(ctx.path(file.name).c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   std::vector<uint8_t> chunk(1 << 20);
   for (uint64_t off = 0; off < kFillFileSize; off += chunk.size()) {
-    fast_fill(chunk.data(), chunk.size(), file.seed, off);
+    fill_pattern(chunk.data(), chunk.size(), file.seed, off);
     ssize_t n = pwrite(fd, chunk.data(), chunk.size(), static_cast<off_t>(off));
     if (n < 0 && errno == ENOSPC) break;
     if (n < 0) report_broken_call(__FILE__, __LINE__, "pwrite(fill file)", errno);
@@ -279,8 +101,8 @@ uint64_t bytes_freed_by(LayoutChange change) {
 std::vector<uint8_t> expected_content(PinSource source, LayoutChange change,
                                       bool pin_in_f, uint64_t pin_length) {
   std::vector<uint8_t> model(kFileSize);
-  fast_fill(model.data(), model.size(), kFileSeed, 0);
-  if (source_reads_into_dax(source) && pin_in_f) fast_fill(model.data() + kPinOffset, pin_length, kDeviceSeed, 0);
+  fill_pattern(model.data(), model.size(), kFileSeed, 0);
+  if (source_reads_into_dax(source) && pin_in_f) fill_pattern(model.data() + kPinOffset, pin_length, kDeviceSeed, 0);
   if (change == LayoutChange::truncate || change == LayoutChange::umount) {
     model.resize(kChangeOffset);
   } else if (change == LayoutChange::punch_hole || change == LayoutChange::zero_range) {
@@ -291,9 +113,9 @@ std::vector<uint8_t> expected_content(PinSource source, LayoutChange change,
     model.insert(model.begin() + kChangeOffset, kChangeLength, 0);
   } else if (change == LayoutChange::rename_over) {
     model.resize(kReplacementSize);
-    fast_fill(model.data(), model.size(), kReplacementSeed, 0);
+    fill_pattern(model.data(), model.size(), kReplacementSeed, 0);
   } else if (change == LayoutChange::clone_over) {
-    fast_fill(model.data() + kChangeOffset, kChangeLength, kReplacementSeed, 0);
+    fill_pattern(model.data() + kChangeOffset, kChangeLength, kReplacementSeed, 0);
   }
   return model;
 }
@@ -338,29 +160,12 @@ void inject_new_taint() {
 // The umount cell's change: unmounts the DAX filesystem. `unpinned_twin`
 // unmounts a scratch tmpfs instead, which holds no pinned page: what a
 // kernel that skipped the wait would do.
-int unmount_filesystem(const InstanceEnvironment& env, bool unpinned_twin) {
-  if (!unpinned_twin) {
-    // The workload's working directory is the test directory (workload_child.cc).
-    if (chdir("/") != 0) return -1;
-    return umount2(env.mount_point.c_str(), 0);
-  }
+int unmount_filesystem(const fixtures::DaxFilesystemAccess& filesystem, bool unpinned_twin) {
+  if (!unpinned_twin) return filesystem.unmount();
   const std::string scratch = "/run/daxtorture/twin-mount";
   make_directories(scratch);
   if (mount("tmpfs", scratch.c_str(), "tmpfs", 0, "size=1m") != 0) return -1;
   return umount2(scratch.c_str(), 0);
-}
-
-// After umount: mounts the filesystem again and truncates F through its new
-// inode, which never had the pinned pages mapped, so nothing makes the
-// truncate wait; the blocks the pin may still cover become free.
-void remount_and_truncate(Context& ctx, const std::string& f_path) {
-  const auto& env = ctx.env();
-  const std::string type = fixtures::DaxFilesystem::kernel_type(ctx.fs());
-  if (mount(env.pmem_device.c_str(), env.mount_point.c_str(), type.c_str(), 0, "dax") != 0)
-    throw SetupError("mount -o dax " + env.pmem_device + " " + env.mount_point +
-                     " after umount failed: " + errno_name(errno));
-  DT_SYS(chdir(env.test_dir.c_str()));
-  DT_SYS(truncate(f_path.c_str(), static_cast<off_t>(kChangeOffset)));
 }
 
 }  // namespace
@@ -421,10 +226,12 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
   const std::string replacement_path = ctx.path("R");
 
   // The device's data, so that what a read delivers is recognisable.
+  const fixtures::SlowDeviceAccess slow(env);
+  const fixtures::DaxFilesystemAccess filesystem(env, ctx.fs());
   {
     std::vector<uint8_t> device_data(kPinLength);
-    fast_fill(device_data.data(), device_data.size(), kDeviceSeed, 0);
-    write_backing(0, device_data);
+    fill_pattern(device_data.data(), device_data.size(), kDeviceSeed, 0);
+    slow.write_backing(0, device_data);
   }
 
   int fd = create_pattern_file(f_path, kFileSize, kFileSeed);
@@ -490,7 +297,7 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
     child = -1;
   };
 
-  Pin pin(source, env);
+  DmaPin pin(source, slow);
   uint8_t* buffer = dma_into_fill ? early_fill_map : map + kPinOffset;
   bool live = pin.start(buffer, pin_length);
   if (!live) {
@@ -526,7 +333,7 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
       return 0;
     }
     if (cell.change == LayoutChange::umount) {
-      int rc = unmount_filesystem(env, change_unpinned);
+      int rc = unmount_filesystem(filesystem, change_unpinned);
       unmounted = rc == 0 && !change_unpinned;
       return rc;
     }
@@ -573,7 +380,12 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
     return rc;
   };
   LayoutChangeOutcome outcome = run_layout_change(change, pin.released_at);
-  if (unmounted) remount_and_truncate(ctx, f_path);
+  if (unmounted) {
+    // F's new inode never had the pinned pages mapped, so nothing makes
+    // this truncate wait; the blocks the pin may still cover become free.
+    filesystem.mount_again();
+    DT_SYS(truncate(f_path.c_str(), static_cast<off_t>(kChangeOffset)));
+  }
   if (outcome.result == 0) {
     // Commit the change, so that freed blocks are allocatable at once (ext4
     // keeps them until the journal commits, xfs until the busy extent clears).
@@ -649,10 +461,10 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
     close(check_fd);
   }
   std::vector<uint8_t> source_data(pin_length);
-  fast_fill(source_data.data(), source_data.size(), kFileSeed, kPinOffset);
+  fill_pattern(source_data.data(), source_data.size(), kFileSeed, kPinOffset);
   if (source == PinSource::dio_write || source == PinSource::uring_write) {
-    auto device = read_backing(0, pin_length);
-    if (auto bad = compare(device.data(), source_data.data(), std::min(device.size(), source_data.size()), 0)) {
+    auto device = slow.read_backing(0, pin_length);
+    if (auto bad = find_difference(device.data(), source_data.data(), std::min(device.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the device received other data than F's pinned range: device "
                        << bad->describe() << " — " << recognise(device.data() + (bad->first), 0)
                        << " (DMA read a freed, reused block)";
@@ -660,7 +472,7 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
   } else if (source == PinSource::vmsplice) {
     const auto& piped = pin.captured();
     DT_EXPECT(piped.size() == pin_length) << "the pipe delivered " << piped.size() << " bytes";
-    if (auto bad = compare(piped.data(), source_data.data(), std::min(piped.size(), source_data.size()), 0)) {
+    if (auto bad = find_difference(piped.data(), source_data.data(), std::min(piped.size(), source_data.size()), 0)) {
       DT_EXPECT(false) << "the pipe delivered other data than F's pinned range: pipe "
                        << bad->describe() << " — " << recognise(piped.data() + bad->first, 0)
                        << " (the spliced page was freed and reused)";
@@ -684,7 +496,7 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
       ssize_t got = DT_SYS(pread(check_fd, seen.data(), seen.size(), 0));
       close(check_fd);
       size_t compared = std::min(static_cast<size_t>(got), expected.size());
-      if (auto bad = compare(seen.data(), expected.data(), compared, 0)) {
+      if (auto bad = find_difference(seen.data(), expected.data(), compared, 0)) {
         DT_EXPECT(false) << "F's data after " << change_name << " is not what the operation says: "
                          << bad->describe() << " — " << recognise(seen.data() + bad->first, bad->first);
       }

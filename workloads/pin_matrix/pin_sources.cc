@@ -110,6 +110,9 @@ const std::vector<PinWorkload>& table() {
            // umount while pinned, then the blocks freed after a remount
            // (0e2f80afcfa6): umount must wait
            "dio_read.umount.closed.4k",
+           // the busy-page wait itself, on 4 KiB pages (once the workload
+           // truncate_vs_pinned_dio); its wake-up is missed on 6.1.y
+           "dio_read.truncate.mapped.4k",
        },
        source_named, true},
       {"pmd_subpage_pinned", "huge",

@@ -23,6 +23,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "fixtures/slow_device.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
 #include "workloads/lib/pattern_file.h"
@@ -30,6 +31,7 @@
 #include "workloads/pin_matrix/free_space.h"
 #include "workloads/pin_matrix/layout_change.h"
 #include "workloads/lib/pattern.h"
+#include "workloads/lib/dma_pin.h"
 #include "workloads/pin_matrix/pin_matrix.h"
 
 namespace dt::workloads {
@@ -124,7 +126,7 @@ void run_worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
   int twin = -1;
   if (ctx.injected("change_unpinned"))
     twin = create_pattern_file(path + ".twin", kFileSize, file_seed);
-  int device = DT_SYS(open(ctx.env().slow_device.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC));
+  const fixtures::SlowDeviceAccess slow(ctx.env());
   auto* map = static_cast<uint8_t*>(
       map_aligned(fd, kFileSize, kPmdSize, PROT_READ | PROT_WRITE, MAP_SHARED));
   std::vector<bool> zeroed(kFileSize / kPageSize, false);
@@ -151,18 +153,8 @@ void run_worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
       auto* byte = reinterpret_cast<volatile uint8_t*>(map + off);
       *byte = *byte;
     }
-    std::atomic<pid_t> tid{0};
-    std::atomic<double> released{0};
-    ssize_t got = 0;
-    int read_error = 0;
-    std::thread pin([&] {
-      tid = gettid();
-      got = pread(device, map + offset, length, static_cast<off_t>(index * kDeviceSlice));
-      read_error = errno;
-      released = monotonic_seconds();
-    });
-    while (tid == 0) usleep(100);
-    bool live = wait_until_blocked_in_kernel(tid, 5.0) && released == 0;
+    DmaPin pin(DmaPinKind::dio_read, slow, {.device_offset = index * kDeviceSlice});
+    bool live = pin.start(map + offset, length);
 
     const int op = static_cast<int>(rng() % 3);
     const char* op_name = op == 0 ? "truncate" : op == 1 ? "punch_hole" : "zero_range";
@@ -178,10 +170,13 @@ void run_worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
                            : fallocate(target, FALLOC_FL_ZERO_RANGE, static_cast<off_t>(offset),
                                        static_cast<off_t>(length));
         },
-        released);
+        pin.released_at);
     int rc = change.result, err = change.error;
     double finished = change.finished;
-    pin.join();
+    pin.finish();
+    const double released = pin.released_at;
+    const ssize_t got = pin.result();
+    const int read_error = pin.error();
     if (change.signals_sent > 0 && rc == 0)
       shared.fail(std::string(op_name) + " of " + path + " returned only after " +
                   std::to_string(change.signals_sent) + " wake-up signal(s), " +
@@ -229,7 +224,6 @@ void run_worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
     shared.fail(path + " is not what its operations say from offset " + std::to_string(i) +
                 (zeroed[i / kPageSize] ? " (should be zeroes)" : " (should be its pattern)"));
   }
-  close(device);
   close(fd);
   if (twin >= 0) close(twin);
 }
@@ -251,13 +245,7 @@ void scenario(Context& ctx) {
   {
     std::vector<uint8_t> data(kWorkers * kDeviceSlice);
     fill_pattern(data.data(), data.size(), kDeviceSeed, 0);
-    void* aligned = nullptr;
-    if (posix_memalign(&aligned, kPageSize, data.size()) != 0) throw SetupError("posix_memalign");
-    memcpy(aligned, data.data(), data.size());
-    int dev = DT_SYS(open(ctx.env().slow_device.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC));
-    DT_SYS(pwrite(dev, aligned, data.size(), 0));
-    close(dev);
-    free(aligned);
+    fixtures::SlowDeviceAccess(ctx.env()).write_backing(0, data);
   }
   leave_free_space(ctx, kSpare + kWorkers * kFileSize * 2);
 

@@ -49,11 +49,12 @@
 #include "core/context.h"
 #include "core/errors.h"
 #include "core/name_table.h"
+#include "fixtures/slow_device.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
 #include "workloads/lib/process_probe.h"
 #include "workloads/lib/pattern.h"
-#include "workloads/lib/slow_io.h"
+#include "workloads/lib/dma_pin.h"
 
 namespace dt::workloads {
 namespace {
@@ -143,13 +144,9 @@ class BufferModel {
   // Whose pattern is at `at` (guard or device data, by their offsets).
   static std::string describe_owner(const uint8_t* bytes, uint64_t at) {
     uint64_t word_at = at & ~7ull;
-    uint64_t word;
-    memcpy(&word, bytes + word_at, 8);
-    if (word == pattern_word(kGuardSeed, word_at)) return "the guard pattern";
-    for (uint64_t off = 0; off < (2 << 20); off += 8)
-      if (word == pattern_word(kDataSeed, off))
-        return "the device's data of device offset " + std::to_string(off + (at - word_at));
-    return word == 0 ? "zeroes" : "unrecognised data";
+    return whose_data(bytes + word_at,
+                      {{"the guard pattern", kGuardSeed, word_at},
+                       {"the device's data of device", kDataSeed, 0, 2 << 20, true}});
   }
   std::vector<uint8_t> bytes_;
 };
@@ -252,7 +249,8 @@ void run_rw(Context& ctx, io_uring& ring, DevdaxBuffer& buffer) {
   BufferModel model;
   for (const auto& w : kWrites) model.place(w);
   memcpy(buffer.map, model.data(), kBufferSize);
-  int dev = DT_SYS(open(kSlowBackingDevice, O_RDWR | O_DIRECT | O_CLOEXEC));
+  const fixtures::SlowDeviceAccess slow(ctx.env());
+  int dev = DT_SYS(open(slow.undelayed_path().c_str(), O_RDWR | O_DIRECT | O_CLOEXEC));
 
   // One transfer at a time, each completed in full before the next.
   auto transfer = [&](bool write, const Transfer& t) {
@@ -274,7 +272,7 @@ void run_rw(Context& ctx, io_uring& ring, DevdaxBuffer& buffer) {
 
   // The device through an ordinary buffer holds what WRITE_FIXED sent.
   for (const auto& w : kWrites) {
-    auto device = read_backing(w.device_offset, w.length);
+    auto device = fixtures::SlowDeviceAccess(ctx.env()).read_backing(w.device_offset, w.length);
     auto bad = find_mismatch(device.data(), device.size(), kDataSeed, w.device_offset);
     DT_EXPECT(!bad) << "the device, read through an ordinary buffer, does not hold what "
                     << "WRITE_FIXED sent from buffer offset " << w.buffer_offset << ": "
@@ -287,15 +285,13 @@ void run_rw(Context& ctx, io_uring& ring, DevdaxBuffer& buffer) {
 // Submits the slow read and returns once dm-delay provably holds it.
 void start_slow_read(Context& ctx, io_uring& ring, int dev, uint8_t* buffer) {
   submit(ring, false, dev, buffer, kSlowRead);
-  double give_up = monotonic_seconds() + 5.0 + ctx.env().slow_delay_ms / 1000.0;
+  const fixtures::SlowDeviceAccess slow(ctx.env());
   io_uring_cqe* cqe = nullptr;
-  while (monotonic_seconds() < give_up) {
-    if (io_uring_peek_cqe(&ring, &cqe) == 0)
-      throw SetupError("the slow read completed before it was seen in dm-delay (res " +
-                       std::to_string(cqe->res) + ")");
-    if (delayed_ios() > 0) return;
-    usleep(20000);
-  }
+  auto completed = [&] { return io_uring_peek_cqe(&ring, &cqe) == 0; };
+  if (wait_until_device_holds(slow, 5.0 + slow.delay_ms() / 1000.0, completed)) return;
+  if (completed())
+    throw SetupError("the slow read completed before it was seen in dm-delay (res " +
+                     std::to_string(cqe->res) + ")");
   throw SetupError("the READ_FIXED never showed up in dm-delay");
 }
 
@@ -304,7 +300,7 @@ void start_slow_read(Context& ctx, io_uring& ring, int dev, uint8_t* buffer) {
 // was unpinned with the I/O in flight.
 void expect_pinned_while_held(Context& ctx, uint64_t pinned_before, const std::string& after) {
   uint64_t pinned = current_pinned() - pinned_before;
-  uint64_t held = delayed_ios();
+  uint64_t held = fixtures::SlowDeviceAccess(ctx.env()).held_ios();
   ctx.metric("pinned_after_" + after, static_cast<double>(pinned >> 10), "KiB");
   DT_EXPECT(!(held > 0 && pinned < kBufferSize))
       << "after " << after << " VmPin counts " << size_text(pinned) << " of the "
@@ -315,13 +311,14 @@ void expect_pinned_while_held(Context& ctx, uint64_t pinned_before, const std::s
 // Polls until VmPin is back where it was before the registration; seconds
 // it took, or nullopt. Checks on the way that it never drops while the
 // read is held.
-std::optional<double> wait_for_release(uint64_t pinned_before, double limit) {
+std::optional<double> wait_for_release(const Context& ctx, uint64_t pinned_before, double limit) {
+  const fixtures::SlowDeviceAccess slow(ctx.env());
   double start = monotonic_seconds();
   while (monotonic_seconds() - start < limit) {
     uint64_t pinned = current_pinned();
     if (pinned <= pinned_before) {
       double took = monotonic_seconds() - start;
-      DT_EXPECT(delayed_ios() == 0) << "the buffer's pin was released while dm-delay still "
+      DT_EXPECT(slow.held_ios() == 0) << "the buffer's pin was released while dm-delay still "
                                     << "holds the READ_FIXED into it";
       return took;
     }
@@ -336,7 +333,7 @@ int begin_slow_read(Context& ctx, io_uring& ring, DevdaxBuffer& buffer, const Bu
   memcpy(buffer.map, model.data(), kBufferSize);
   std::vector<uint8_t> data(kSlowRead.length);
   fill_pattern(data.data(), data.size(), kDataSeed, kSlowRead.device_offset);
-  write_backing(kSlowRead.device_offset, data);
+  fixtures::SlowDeviceAccess(ctx.env()).write_backing(kSlowRead.device_offset, data);
   int dev = DT_SYS(open(ctx.env().slow_device.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC));
   start_slow_read(ctx, ring, dev, buffer.map);
   return dev;
@@ -369,7 +366,7 @@ void run_unregister_inflight(Context& ctx, io_uring& ring, DevdaxBuffer& buffer,
       << "the READ_FIXED in flight over the unregister returned "
       << (*res < 0 ? errno_name(-*res) : std::to_string(*res)) << ", expected " << kSlowRead.length;
   close(dev);
-  auto released = wait_for_release(pinned_before, 5);
+  auto released = wait_for_release(ctx, pinned_before, 5);
   DT_EXPECT(released) << "VmPin still counts the buffer 5 s after the read into it completed: "
                       << "the unregistered buffer stays pinned";
   model.place(kSlowRead);
@@ -392,7 +389,7 @@ void run_ring_exit_inflight(Context& ctx, io_uring& ring, DevdaxBuffer& buffer,
   expect_pinned_while_held(ctx, pinned_before, "queue_exit");
 
   double limit = ctx.env().slow_delay_ms / 1000.0 + 10;
-  auto released = wait_for_release(pinned_before, limit);
+  auto released = wait_for_release(ctx, pinned_before, limit);
   if (released) ctx.metric("release_after_exit", (exit_took + *released) * 1e3, "ms");
   ctx.note("io_uring_queue_exit with the READ_FIXED in flight returned after " +
            std::to_string(static_cast<int>(exit_took * 1e3)) + " ms; the buffer's pin was " +
@@ -404,7 +401,8 @@ void run_ring_exit_inflight(Context& ctx, io_uring& ring, DevdaxBuffer& buffer,
                       << "teardown did not release the registered buffer";
   // Whether or not the ring is gone, the read has finished by now or never
   // will; wait for dm-delay to let it go before looking at the device.
-  for (int i = 0; i < 500 && delayed_ios() > 0; ++i) usleep(20000);
+  const fixtures::SlowDeviceAccess slow(ctx.env());
+  for (int i = 0; i < 500 && slow.held_ios() > 0; ++i) usleep(20000);
   if (kept >= 0) close(kept);
 
   buffer = map_buffer(ctx.env(), PROT_READ);
