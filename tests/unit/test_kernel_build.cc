@@ -38,36 +38,6 @@ TEST(ReleaseVersion, RangesAndPrefixes) {
   EXPECT_TRUE(has_dax_rework(release_version("6.18.15+deb13-amd64")));
 }
 
-TEST(Expectations, VersionLinesCoverSelfBuiltKernels) {
-  auto file = parse_expectations(
-      "kernel: ^6\\.12\\.[0-9]+\\+deb12-amd64$\nversion: 6.12\nfoo/xfs/4k FAIL note\n", "x.expect");
-  EXPECT_TRUE(file.covers("6.12.117+deb12-amd64"));
-  EXPECT_TRUE(file.covers("6.12.117"));
-  EXPECT_TRUE(file.covers("6.12.117-g537f385a3cae"));
-  EXPECT_FALSE(file.covers("6.1.0-57-amd64"));
-  EXPECT_FALSE(file.covers("6.18.15+deb13-amd64"));
-  auto before_rework = parse_expectations("version: >=6.1\ndax-rework: no\nfoo/xfs/4k FAIL note\n", "y.expect");
-  EXPECT_TRUE(before_rework.covers("6.12.117"));
-  EXPECT_FALSE(before_rework.covers("6.18.15+deb13-amd64"));
-  auto only_version = parse_expectations("version: 6.18\nfoo/xfs/4k FAIL note\n", "z.expect");
-  EXPECT_TRUE(only_version.covers("6.18.15+deb13-amd64"));
-}
-
-TEST(Expectations, BadVersionLinesNameTheFix) {
-  auto message = [](const std::string& text) {
-    try {
-      parse_expectations(text, "x.expect");
-    } catch (const UsageError& error) {
-      return std::string(error.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_EQ(message("version: six\n").rfind("x.expect:1:10: bad version range 'six'", 0), 0u);
-  EXPECT_EQ(message("version:\n").rfind("x.expect:1:1: bad version range", 0), 0u);
-  EXPECT_EQ(message("version: =>6.1\n").rfind("x.expect:1:10:", 0), 0u);
-  EXPECT_EQ(message("version: 6.1\ndax-rework: maybe\n").rfind("x.expect:2:13: 'dax-rework:' takes yes or no", 0), 0u);
-}
-
 TEST(Sha256, KnownVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
