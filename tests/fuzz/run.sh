@@ -27,7 +27,7 @@ build() {
   $cxx $flags -o "$work/$name" "$here/$name.cc" "$@" $common -lpcre2-8
 }
 build fuzz_kernel_log $kernel_log
-build fuzz_ktap "$top/reports/ktap.cc" "$top/reports/text.cc"
+build fuzz_ktap "$top/reports/ktap.cc" "$top/reports/failure_text.cc" "$top/reports/text.cc"
 build fuzz_config "$top/runners/vm/machine_profile.cc" "$top/runners/expectations.cc" $kernel_log "$top/core/registry.cc"
 
 status=0
