@@ -3,11 +3,11 @@
 #include <fnmatch.h>
 
 #include <filesystem>
-#include <regex>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/kernel_log.h"
+#include "core/regex.h"
 #include "core/registry.h"
 #include "core/text_file.h"
 
@@ -93,7 +93,7 @@ bool ExpectationFile::covers(const std::string& kernel_release) const {
   std::vector<int> version = release_version(kernel_release);
   if (dax_rework >= 0 && (version.empty() || has_dax_rework(version) != (dax_rework == 1))) return false;
   for (const auto& pattern : kernel_patterns)
-    if (std::regex_search(kernel_release, std::regex(pattern))) return true;
+    if (Regex(pattern).search(kernel_release, /*on_error=*/false)) return true;
   for (const auto& range : version_ranges)
     if (version_matches(version, range)) return true;
   return false;
@@ -118,11 +118,14 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
       if (size_t at = overlong_regex_number(pattern); at != std::string_view::npos)
         throw UsageError(where(path, number, value + at) + "bad kernel regex: a number of more "
                          "than 9 digits; fix: use [0-9]+ or a shorter count");
+      // PCRE2, as the kernel-log patterns: std::regex's executor recursed per
+      // character and a fuzzed pattern ran for minutes.
       try {
-        std::regex check(pattern);
-      } catch (const std::regex_error& error) {
+        Regex check(pattern);
+      } catch (const RegexError& error) {
         throw UsageError(where(path, number, value) + "bad kernel regex: " + error.what() +
-                         "; fix: write an ECMAScript regex");
+                         " (at pattern offset " + std::to_string(error.offset) +
+                         "); fix: write a Perl-compatible regex");
       }
       file.kernel_patterns.push_back(pattern);
       continue;

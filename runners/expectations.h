@@ -35,7 +35,7 @@ struct KnownFailure {
 
 struct ExpectationFile {
   std::string path;
-  std::vector<std::string> kernel_patterns;   // ECMAScript regexes over uname -r
+  std::vector<std::string> kernel_patterns;   // Perl-compatible (PCRE2) regexes over uname -r
   std::vector<std::string> version_ranges;    // "6.12", ">=6.6 <6.15"
   int dax_rework = -1;                        // -1 either, 0 without, 1 with
   std::vector<KnownFailure> known;
