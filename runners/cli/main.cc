@@ -10,6 +10,7 @@
 #include "runners/cli/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
+#include "runners/lava/lava_command.h"
 #include "runners/run/run_command.h"
 #include "runners/vm/vm_bench.h"
 #include "runners/vm/vm_command.h"
@@ -36,6 +37,8 @@ commands:
           git bisect with a build and a boot per step
   bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
           --compare of two such files with a Mann-Whitney U test
+  lava    LAVA job definitions for a farm (per kernel and shard), and
+          --collect of their job logs into one run folder
 
 'daxtorture COMMAND --help' describes each command.
 
@@ -59,6 +62,7 @@ int main(int argc, char** argv) {
       {"bench", {dt::bench_main, dt::kBenchHelp}},
       {"build", {dt::build_main, dt::kBuildHelp}},
       {"bisect", {dt::bisect_main, dt::kBisectHelp}},
+      {"lava", {dt::lava_main, dt::kLavaHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {

@@ -39,6 +39,33 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 if [ -n "$shell" ]; then
   # A farm (LAVA) runs its own test definition: a root shell on the
   # console instead of the host's run.sh; results stay in this root.
+  # LAVA attaches its test overlay as a virtio disk holding ext2 and mounts
+  # it by /dev/disk/by-uuid/UUID; with no udev here, the links are made
+  # from blkid. Its test scripts want the common tools (date, mv, find,
+  # ...): every busybox applet goes into a folder of its own, last in PATH,
+  # so the real programs (kmod's modprobe, util-linux's umount) come first.
+  for mod in virtio_pci virtio_blk ext4; do
+    out=$(modprobe "$mod" 2>&1) || echo "daxtorture-init: modprobe $mod failed: $out"
+  done
+  mkdir -p /usr/local/busybox /dev/disk/by-uuid
+  busybox --install -s /usr/local/busybox
+  export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/busybox
+  # Disks show up asynchronously after their driver loads.
+  for try in 1 2 3 4 5 6 7 8 9 10; do
+    ls /sys/block | grep -q '^vd' && break
+    sleep 0.5
+  done
+  for dev in /sys/block/*; do
+    name=${dev##*/}
+    uuid=$(blkid -s UUID -o value "/dev/$name" 2>/dev/null) || continue
+    [ -n "$uuid" ] && ln -sf "../../$name" "/dev/disk/by-uuid/$uuid"
+  done
+  # Only emergencies and alerts on the console: LAVA parses the console
+  # line by line, and a kernel message printed into the middle of a result
+  # or file line would corrupt it. Each instance keeps its own kernel log
+  # slice (read from /dev/kmsg) whatever the console level.
+  dmesg -n 2
+  export PS1='daxtorture-guest:$PWD# '
   echo "daxtorture-init: userspace ready, kernel $kver; shell on the console"
   exec setsid cttyhack sh -l
 fi

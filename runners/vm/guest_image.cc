@@ -308,9 +308,11 @@ std::vector<std::string> host_sources(const ImageContents& contents) {
 const std::vector<std::string>& guest_programs() {
   // Every program the guest side runs through run_command (fixtures,
   // kernel_info's module loading, the selftests' ndctl calls), plus busybox
-  // for /init and run.sh.
+  // for /init and run.sh, and blkid for the /dev/disk/by-uuid links a LAVA
+  // job mounts its test overlay by (busybox has no blkid applet).
   static const std::vector<std::string> programs = {
-      "busybox", "modprobe", "mkfs.xfs", "mkfs.ext4", "xfs_io", "dmsetup", "ndctl", "daxctl", "umount"};
+      "busybox", "modprobe", "mkfs.xfs", "mkfs.ext4", "xfs_io", "dmsetup", "ndctl", "daxctl", "umount",
+      "blkid"};
   return programs;
 }
 
@@ -318,6 +320,8 @@ std::vector<std::string> guest_module_names() {
   std::set<std::string> names = {
       // the results share
       "virtio_pci", "9pnet_virtio", "9p",
+      // a LAVA job's test overlay: an ext2 disk on virtio (ext4 mounts it)
+      "virtio_blk",
       // the namespace pool (runners/run/namespace_pool.cc)
       "nfit", "nd_pmem", "dax_pmem", "device_dax", "kmem",
       // the filesystems and the slow device (fixtures/)

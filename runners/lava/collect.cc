@@ -1,0 +1,327 @@
+#include "runners/lava/collect.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "core/errors.h"
+#include "core/text_file.h"
+#include "reports/json_report.h"
+#include "runners/build/sha256.h"
+#include "runners/expectations.h"
+#include "runners/lava/console_protocol.h"
+#include "runners/report_files.h"
+#include "runners/results_store.h"
+
+namespace fs = std::filesystem;
+
+namespace dt::lava {
+
+namespace {
+std::vector<std::string> words_of(const std::string& text) {
+  std::istringstream in(text);
+  std::vector<std::string> words;
+  std::string word;
+  while (in >> word) words.push_back(word);
+  return words;
+}
+
+// A file being received: its header, and the base64 lines so far.
+struct OpenFile {
+  std::string path;
+  size_t bytes = 0;
+  std::string sha256;
+  std::string data;
+  bool bad_line = false;
+};
+
+void close_file(ShardRecord& shard, OpenFile& file) {
+  auto bytes = file.bad_line ? std::nullopt : base64_decode(file.data);
+  if (!bytes) shard.damaged.push_back(file.path + ": a line of it is not base64 (a console message inside it?)");
+  else if (bytes->size() != file.bytes || sha256_hex(*bytes) != file.sha256)
+    shard.damaged.push_back(file.path + ": " + std::to_string(bytes->size()) + " bytes arrived, its sha256 does "
+                            "not match the guest's");
+  else shard.files[file.path] = *bytes;
+}
+
+bool safe_relative_path(const std::string& path) {
+  fs::path p(path);
+  if (p.is_absolute() || path.empty()) return false;
+  for (const auto& part : p)
+    if (part == "..") return false;
+  return path == "run.json" || path.rfind("instances/", 0) == 0;
+}
+
+std::string lava_verdict(Status status) {
+  return status == Status::pass ? "pass" : status == Status::skip ? "skip" : "fail";
+}
+
+InstanceResult without_verdict(const std::string& name, const std::string& reason) {
+  InstanceResult result;
+  result.name = name;
+  std::vector<std::string> parts;
+  std::string part;
+  std::istringstream in(name.substr(0, name.find('#')));
+  while (std::getline(in, part, '/')) parts.push_back(part);
+  if (parts.size() > 0) result.workload = parts[0];
+  if (parts.size() > 1) result.fs = parts[1];
+  if (parts.size() > 2) result.variant = parts[2];
+  result.status = Status::broken;
+  result.reason = reason;
+  result.artifacts = instance_folder(name);
+  return result;
+}
+
+std::string job_ending(const JobLog& log) {
+  if (log.job_result.empty()) return "the log stops before LAVA's job result (cut off, or the job is still running)";
+  if (log.job_result == "pass") return "LAVA finished the job";
+  return "LAVA ended the job: " + (log.job_error.empty() ? std::string("failed") : log.job_error);
+}
+
+std::vector<ExpectationFile> expectations_of(const std::string& path, const std::string& release) {
+  if (path.empty()) return {};
+  if (fs::is_directory(path)) return expectations_for(path, release);
+  ExpectationFile file = load_expectations(path);
+  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
+}
+}  // namespace
+
+ShardRecord read_shard(const JobLog& log) {
+  ShardRecord shard;
+  shard.log_path = log.path;
+  bool planned = false;
+  std::optional<OpenFile> open;
+  for (const auto& console_line : log.console) {
+    size_t at = console_line.find(kLinePrefix);
+    if (at == std::string::npos) continue;
+    std::string line = console_line.substr(at + std::string(kLinePrefix).size());
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    if (line.rfind("| ", 0) == 0) {
+      if (!open) continue;
+      std::string chunk = line.substr(2);
+      if (chunk.size() % 4 != 0) open->bad_line = true;
+      open->data += chunk;
+      continue;
+    }
+    std::vector<std::string> words = words_of(line);
+    if (words.empty()) continue;
+    if (words[0] == "plan" && words.size() >= 5 && !planned) {
+      planned = true;
+      shard.shard = words[1];
+      if (sscanf(words[1].c_str(), "%d/%d", &shard.index, &shard.count) != 2) shard.index = shard.count = 1;
+      shard.selection = words[2];
+      shard.run_id = words[3];
+      shard.kernel_release = words[4];
+    } else if (words[0] == "planned" && words.size() == 2) {
+      shard.planned.push_back(words[1]);
+    } else if (words[0] == "file" && words.size() == 4) {
+      if (open) {
+        shard.damaged.push_back(open->path + ": its end line never came");
+      }
+      open = OpenFile{words[3], 0, words[2], "", false};
+      try {
+        open->bytes = std::stoul(words[1]);
+      } catch (const std::exception&) {
+        open->bad_line = true;
+      }
+      if (!safe_relative_path(open->path)) {
+        shard.damaged.push_back(open->path + ": not a path inside a run folder");
+        open.reset();
+      }
+    } else if (words[0] == "end" && words.size() == 2) {
+      if (open && open->path == words[1]) close_file(shard, *open);
+      else if (open) shard.damaged.push_back(open->path + ": its end line never came");
+      open.reset();
+    } else if (words[0] == "finished" && words.size() == 2) {
+      shard.finished = true;
+      shard.runner_status = std::atoi(words[1].c_str());
+    }
+  }
+  if (open) shard.damaged.push_back(open->path + ": the log ends inside it");
+  if (!planned)
+    throw UsageError(log.path + " is a LAVA job log, but its console has no daxtorture plan: the job never "
+                     "reached its test (" + job_ending(log) + "); fix: read the log for the cause, then resubmit "
+                     "the job");
+  return shard;
+}
+
+void check_shard_set(const std::vector<ShardRecord>& shards) {
+  const ShardRecord& first = shards.front();
+  std::map<int, std::string> seen;
+  std::map<std::string, std::string> owner;
+  for (const auto& shard : shards) {
+    if (shard.kernel_release != first.kernel_release)
+      throw UsageError("the logs are of different kernels (" + first.kernel_release + " in " + first.log_path +
+                       ", " + shard.kernel_release + " in " + shard.log_path + "); fix: collect each kernel's "
+                       "logs into a run folder of its own");
+    if (shard.selection != first.selection || shard.count != first.count)
+      throw UsageError("the logs are not shards of one set (" + first.log_path + ": shard " + first.shard + ", " +
+                       shard.log_path + ": shard " + shard.shard + ", " +
+                       (shard.selection != first.selection ? "different selections" : "different N") +
+                       "); fix: collect logs of jobs written by one 'daxtorture lava' command");
+    auto twice = seen.find(shard.index);
+    if (twice != seen.end())
+      throw UsageError("shard " + shard.shard + " is given twice (" + twice->second + " and " + shard.log_path +
+                       "): shards overlap; fix: pass one log per shard");
+    seen[shard.index] = shard.log_path;
+    for (const auto& name : shard.planned) {
+      auto other = owner.find(name);
+      if (other != owner.end())
+        throw UsageError("instance " + name + " is in " + other->second + " and in " + shard.log_path +
+                         ": the shards overlap; fix: collect logs of jobs written by one 'daxtorture lava' command");
+      owner[name] = shard.log_path;
+    }
+  }
+  if (shards.size() > 1) {
+    std::string missing;
+    for (int k = 1; k <= first.count; ++k)
+      if (!seen.count(k)) missing += (missing.empty() ? "" : ", ") + std::to_string(k) + "/" + std::to_string(first.count);
+    if (!missing.empty())
+      throw UsageError("shard(s) " + missing + " missing: the logs given miss those instances; fix: add their "
+                       "logs, or collect each log into a run folder of its own");
+  }
+}
+
+int collect_main(const std::vector<std::string>& log_paths, const std::string& out,
+                 const std::string& expectations_path, const std::string& artifacts_url) {
+  std::vector<JobLog> logs;
+  std::vector<ShardRecord> shards;
+  for (const auto& path : log_paths) {
+    auto text = read_text_file(path);
+    if (!text) throw UsageError("cannot read the job log " + path + "; fix: give the path of a saved LAVA job log");
+    logs.push_back(parse_job_log(*text, path));
+    shards.push_back(read_shard(logs.back()));
+  }
+  check_shard_set(shards);
+  std::vector<size_t> order(shards.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return shards[a].index < shards[b].index; });
+
+  const ShardRecord& first = shards[order.front()];
+  const std::string run_dir = out.empty() ? "results/" + first.run_id +
+                                                (shards.size() == 1 && first.count > 1
+                                                     ? "-shard-" + std::to_string(first.index) + "-of-" +
+                                                           std::to_string(first.count)
+                                                     : "")
+                                          : out;
+  if (fs::exists(run_dir + "/run.json"))
+    throw UsageError(run_dir + " already holds a run; fix: --out NEW_FOLDER, or remove it first");
+  prepare_results_dir(run_dir);
+
+  RunResult run;
+  run.info.run_id = first.run_id;
+  run.info.kernel_release = first.kernel_release;
+  std::string consoles;
+  size_t no_verdict = 0, mismatched = 0, damaged = 0;
+  for (size_t i : order) {
+    const ShardRecord& shard = shards[i];
+    const JobLog& log = logs[i];
+    for (const auto& [path, bytes] : shard.files)
+      if (path != "run.json") {
+        make_directories(fs::path(run_dir + "/" + path).parent_path());
+        write_text_file(run_dir + "/" + path, bytes);
+      }
+    consoles += "# shard " + shard.shard + " from " + shard.log_path + "\n";
+    for (const auto& line : log.console) consoles += line + "\n";
+    // The run's description from the shard's last run.json (the first
+    // shard's for the whole set); its instances come from instance.json.
+    auto run_json = shard.files.find("run.json");
+    if (run_json != shard.files.end() && run.info.started_at.empty()) {
+      try {
+        RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
+        guest.info.run_id = run.info.run_id;
+        run.info = guest.info;
+      } catch (const std::exception& error) {
+        std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
+                  << "); the run's description is rebuilt from the plan\n";
+      }
+    }
+    std::map<std::string, LavaCase> cases;
+    for (const auto& lava_case : log.cases)
+      if (lava_case.definition != "lava") cases[lava_case.name] = lava_case;
+    size_t shard_missing = 0;
+    for (const auto& name : shard.planned) {
+      const std::string folder = instance_folder(name);
+      auto file = shard.files.find(folder + "/instance.json");
+      auto lava_case = cases.find(case_name(name));
+      InstanceResult instance;
+      bool have = false;
+      if (file != shard.files.end()) {
+        try {
+          instance = reports::instance_from_json(nlohmann::json::parse(file->second));
+          have = true;
+        } catch (const std::exception& error) {
+          std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
+                    << error.what() << ")\n";
+        }
+      }
+      if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
+        ++mismatched;
+        std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
+                  << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
+      }
+      if (!have && lava_case != cases.end()) {
+        // LAVA saw the verdict but the files did not arrive intact.
+        instance = without_verdict(name, "");
+        instance.status = lava_case->second.result == "pass"   ? Status::pass
+                          : lava_case->second.result == "skip" ? Status::skip
+                                                               : Status::fail;
+        instance.reason = "only LAVA's verdict arrived: the instance's files were damaged in " + shard.log_path;
+        have = true;
+      }
+      if (!have) {
+        ++shard_missing;
+        instance = without_verdict(name, "no verdict: the LAVA job ended before this instance finished (" +
+                                             job_ending(log) + ")");
+        make_directories(run_dir + "/" + instance.artifacts);
+      }
+      save_instance(run_dir, instance);
+      run.instances.push_back(instance);
+    }
+    for (const auto& problem : shard.damaged) {
+      ++damaged;
+      std::cerr << "daxtorture lava: " << shard.log_path << ": damaged in the log, not used: " << problem << "\n";
+    }
+    if (shard_missing > 0)
+      std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
+                << shard_missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
+                << "): they have no verdict (BROKEN); the " << shard.planned.size() - shard_missing
+                << " that finished are kept\n";
+    no_verdict += shard_missing;
+  }
+  write_text_file(run_dir + "/console.log", consoles);
+
+  auto& env = run.info.environment;
+  env["lava_job_logs"] = "";
+  env["lava_shards"] = "";
+  for (size_t i : order) {
+    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shards[i].log_path).string();
+    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shards[i].shard;
+    for (const auto& [action, seconds] : logs[i].action_seconds)
+      env["lava_" + shards[i].shard + "_" + action + "_s"] = std::to_string(seconds);
+    env["lava_" + shards[i].shard + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
+  }
+  env["lava_instances_without_verdict"] = std::to_string(no_verdict);
+  env["lava_damaged_files"] = std::to_string(damaged);
+  if (run.info.machine.empty()) run.info.machine = "lava";
+  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+  std::vector<ExpectationFile> expectations = expectations_of(expectations_path, run.info.kernel_release);
+  apply_expectations(expectations, run);
+  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
+  save_run(run_dir, run);
+  write_report_files(run_dir, run, artifacts_url);
+
+  size_t counts[6] = {};
+  for (const auto& instance : run.instances) ++counts[static_cast<int>(instance.status)];
+  std::cerr << "daxtorture lava: " << run.instances.size() << " instances from " << shards.size() << " log(s): "
+            << counts[0] << " PASS, " << counts[2] << " FAIL, " << counts[1] << " SKIP, " << counts[3] << " BROKEN, "
+            << counts[4] << " TIMEOUT, " << counts[5] << " CRASH; report: " << run_dir << "/report.html\n";
+  if (mismatched > 0) return 1;
+  if (no_verdict > 0) return 1;
+  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
+  return status_is_failure(overall_status(run)) ? 1 : 0;
+}
+
+}  // namespace dt::lava

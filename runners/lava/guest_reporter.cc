@@ -1,0 +1,196 @@
+#include "runners/lava/guest_reporter.h"
+
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "core/command.h"
+#include "core/errors.h"
+#include "core/registry.h"
+#include "core/text_file.h"
+#include "reports/json_report.h"
+#include "reports/ktap.h"
+#include "runners/lava/console_protocol.h"
+#include "runners/results_store.h"
+#include "runners/shard.h"
+
+namespace fs = std::filesystem;
+
+namespace dt::lava {
+
+namespace {
+struct GuestOptions {
+  std::string token;
+  std::string run_id = "lava";
+  std::string run_dir = "/root/daxtorture-run";
+  std::string timeout_scale = "1";
+  std::string machine = "lava-qemu";
+  std::string kernel_config;
+  std::vector<std::string> patterns;
+  std::optional<Shard> shard;
+};
+
+GuestOptions parse_guest_options(Args& args) {
+  GuestOptions options;
+  while (!args.done()) {
+    auto option = args.option();
+    if (!option) throw UsageError("unexpected argument; 'daxtorture lava guest' takes options only");
+    if (*option == "--token") options.token = args.value(*option);
+    else if (*option == "--run-id") options.run_id = args.value(*option);
+    else if (*option == "--run-dir") options.run_dir = args.value(*option);
+    else if (*option == "--timeout-scale") options.timeout_scale = args.value(*option);
+    else if (*option == "--machine") options.machine = args.value(*option);
+    else if (*option == "--kernel-config") options.kernel_config = args.value(*option);
+    else if (*option == "-t" || *option == "--test") options.patterns.push_back(args.value(*option));
+    else if (*option == "--shard") options.shard = parse_shard(args.value(*option));
+    else unknown_option("lava guest", *option);
+  }
+  if (options.token.empty())
+    throw UsageError("'daxtorture lava guest' needs --token (the daxtorture.vm= word of the job's "
+                     "kernel command line); it runs inside a job that 'daxtorture lava' wrote");
+  return options;
+}
+
+void say(const std::string& line) { std::cout << kLinePrefix << line << std::endl; }
+
+void print_file(const std::string& run_dir, const std::string& relative) {
+  auto bytes = read_text_file(run_dir + "/" + relative);
+  if (!bytes) {
+    say("missing " + relative);
+    return;
+  }
+  for (const auto& line : file_lines(relative, *bytes)) std::cout << line << "\n";
+  std::cout.flush();
+}
+
+// Every file of the instance's folder, instance.json last: the collector
+// takes an instance as finished once its instance.json arrived whole.
+void print_instance_folder(const std::string& run_dir, const std::string& folder) {
+  std::error_code error;
+  std::vector<std::string> files;
+  for (const auto& item : fs::directory_iterator(run_dir + "/" + folder, error))
+    if (item.is_regular_file() && item.path().filename() != "instance.json")
+      files.push_back(folder + "/" + item.path().filename().string());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) print_file(run_dir, file);
+  print_file(run_dir, folder + "/instance.json");
+}
+
+std::string lava_result(Status status) {
+  if (status == Status::pass) return "pass";
+  if (status == Status::skip) return "skip";
+  return "fail";
+}
+
+void report_case(const std::string& run_dir, const std::string& name) {
+  const std::string folder = instance_folder(name);
+  print_instance_folder(run_dir, folder);
+  std::string result = "fail", duration = "0";
+  auto text = read_text_file(run_dir + "/" + folder + "/instance.json");
+  if (text) {
+    try {
+      InstanceResult instance = reports::instance_from_json(nlohmann::json::parse(*text));
+      result = lava_result(instance.status);
+      char seconds[32];
+      snprintf(seconds, sizeof seconds, "%.2f", instance.duration_s);
+      duration = seconds;
+    } catch (const std::exception& error) {
+      say("unreadable " + folder + "/instance.json: " + error.what());
+    }
+  }
+  CommandResult told = run_command({"lava-test-case", case_name(name), "--result", result,
+                                    "--measurement", duration, "--units", "seconds"});
+  if (told.exit_status != 0) say("lava-test-case " + case_name(name) + " failed: " + describe_failure(told));
+}
+
+std::vector<std::string> run_argv(const GuestOptions& options, const std::vector<Instance>& instances) {
+  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe").string(), "run",
+                                   "--vm-guest", options.token,
+                                   "--run-dir", options.run_dir,
+                                   "--run-id", options.run_id,
+                                   "--machine", options.machine,
+                                   "--timeout-scale", options.timeout_scale};
+  if (!options.kernel_config.empty()) {
+    argv.push_back("--kernel-config");
+    argv.push_back(options.kernel_config);
+  }
+  for (const auto& instance : instances) {
+    argv.push_back("-t");
+    argv.push_back(instance.name());
+  }
+  return argv;
+}
+}  // namespace
+
+int guest_main(Args& args) {
+  GuestOptions options = parse_guest_options(args);
+  std::vector<Instance> instances = select_instances(options.patterns);
+  if (options.shard) instances = shard_instances(instances, *options.shard);
+  if (instances.empty()) throw UsageError("the job selects no instance; fix: regenerate it with 'daxtorture lava'");
+  if (!program_available("lava-test-case"))
+    throw UsageError("lava-test-case is not in PATH: 'daxtorture lava guest' runs inside a LAVA test "
+                     "shell; elsewhere use 'daxtorture run'");
+  utsname names{};
+  uname(&names);
+  std::string shard = options.shard ? std::to_string(options.shard->index) + "/" +
+                                          std::to_string(options.shard->count)
+                                    : "1/1";
+  say("plan " + shard + " " + selection_key(options.patterns) + " " + options.run_id + " " + names.release);
+  for (const auto& instance : instances) say("planned " + instance.name());
+
+  std::vector<std::string> argv = run_argv(options, instances);
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw SetupError(std::string("pipe: ") + strerror(errno));
+  pid_t child = fork();
+  if (child < 0) throw SetupError(std::string("fork: ") + strerror(errno));
+  if (child == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    std::vector<char*> words;
+    for (auto& word : argv) words.push_back(word.data());
+    words.push_back(nullptr);
+    execv(words[0], words.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  reports::KtapReader ktap;
+  auto on_event = [&](const reports::KtapEvent& event) {
+    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0)
+      report_case(options.run_dir, event.result.name);
+  };
+  // The runner's KTAP goes to the console too, for whoever reads the job log.
+  char buffer[4096];
+  std::string partial;
+  ssize_t n;
+  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR)) {
+    if (n <= 0) continue;
+    partial.append(buffer, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = partial.find('\n')) != std::string::npos) {
+      std::string line = partial.substr(0, newline);
+      partial.erase(0, newline + 1);
+      std::cout << line << std::endl;
+      on_event(ktap.feed_line(line));
+    }
+  }
+  close(pipe_fds[0]);
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  print_file(options.run_dir, "run.json");
+  int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  say("finished " + std::to_string(exit_status));
+  // Verdicts travel as test cases; a failing step would only stop LAVA's
+  // own shell from reporting them. Only a runner that could not work at
+  // all (2: usage or environment) fails the step.
+  return exit_status == 2 ? 2 : 0;
+}
+
+}  // namespace dt::lava
