@@ -1,6 +1,7 @@
 #include "runners/lava/collect.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -75,9 +76,23 @@ InstanceResult without_verdict(const std::string& name, const std::string& reaso
 }
 
 std::string job_ending(const JobLog& log) {
-  if (log.job_result.empty()) return "the log stops before LAVA's job result (cut off, or the job is still running)";
+  if (log.job_result.empty()) return "the log stops before LAVA's job result: cut off, or the job still runs";
   if (log.job_result == "pass") return "LAVA finished the job";
   return "LAVA ended the job: " + (log.job_error.empty() ? std::string("failed") : log.job_error);
+}
+
+// LAVA's phases: the test overlay (libguestfs), QEMU to the shell prompt,
+// the test shell; from the durations LAVA logs for its actions.
+std::string phase_summary(const JobLog& log) {
+  auto seconds = [&](const std::string& action) {
+    auto it = log.action_seconds.find(action);
+    return it == log.action_seconds.end() ? std::string("?") : std::to_string(static_cast<long>(std::lround(it->second)));
+  };
+  double test = 0;
+  for (const auto& [action, value] : log.action_seconds)
+    if (action.size() > 2 && action.find("_daxtorture") != std::string::npos) test += value;
+  return "download " + seconds("file-download") + " s, overlay " + seconds("apply-overlay-guest") + " s, boot " +
+         seconds("login-action") + " s, test " + std::to_string(static_cast<long>(std::lround(test))) + " s";
 }
 
 std::vector<ExpectationFile> expectations_of(const std::string& path, const std::string& release) {
@@ -297,11 +312,12 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
   env["lava_job_logs"] = "";
   env["lava_shards"] = "";
   for (size_t i : order) {
-    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shards[i].log_path).string();
-    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shards[i].shard;
-    for (const auto& [action, seconds] : logs[i].action_seconds)
-      env["lava_" + shards[i].shard + "_" + action + "_s"] = std::to_string(seconds);
-    env["lava_" + shards[i].shard + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
+    const ShardRecord& shard = shards[i];
+    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shard.log_path).string();
+    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shard.shard;
+    const std::string key = "lava_shard_" + std::to_string(shard.index) + "_of_" + std::to_string(shard.count);
+    env[key + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
+    env[key + "_phases"] = phase_summary(logs[i]);
   }
   env["lava_instances_without_verdict"] = std::to_string(no_verdict);
   env["lava_damaged_files"] = std::to_string(damaged);

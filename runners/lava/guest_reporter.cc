@@ -104,8 +104,12 @@ void report_case(const std::string& run_dir, const std::string& name) {
       say("unreadable " + folder + "/instance.json: " + error.what());
     }
   }
+  // lava-test-case records the result in the overlay and prints the
+  // signal LAVA reads from the console; its output is captured here, so it
+  // is printed after it, whole.
   CommandResult told = run_command({"lava-test-case", case_name(name), "--result", result,
                                     "--measurement", duration, "--units", "seconds"});
+  std::cout << told.output << std::flush;
   if (told.exit_status != 0) say("lava-test-case " + case_name(name) + " failed: " + describe_failure(told));
 }
 
@@ -150,7 +154,10 @@ int guest_main(Args& args) {
   pid_t child = fork();
   if (child < 0) throw SetupError(std::string("fork: ") + strerror(errno));
   if (child == 0) {
+    // Its progress (stderr) comes through the same pipe: every line reaches
+    // the console whole, never inside a file line of ours.
     dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(pipe_fds[1], STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     std::vector<char*> words;
@@ -180,6 +187,7 @@ int guest_main(Args& args) {
       on_event(ktap.feed_line(line));
     }
   }
+  if (!partial.empty()) std::cout << partial << std::endl;
   close(pipe_fds[0]);
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {

@@ -32,6 +32,12 @@ class FlowParser {
   }
   bool value(nlohmann::json& out) {
     skip_spaces();
+    // A tag ("!" before a quoted number, "!!str"): the value is read as it
+    // is written; every scalar is a string here anyway.
+    if (at_ < text_.size() && text_[at_] == '!') {
+      while (at_ < text_.size() && text_[at_] != ' ') ++at_;
+      skip_spaces();
+    }
     if (at_ >= text_.size()) return false;
     if (text_[at_] == '{') return mapping(out);
     if (text_[at_] == '[') return sequence(out);
@@ -198,7 +204,7 @@ JobLog parse_job_log(const std::string& text, const std::string& path) {
         log.job_error = string_of(message, "error_msg");
       } else if (result.definition == "lava" && message.contains("duration")) {
         try {
-          log.action_seconds[result.name] = std::stod(string_of(message, "duration"));
+          log.action_seconds[result.name] += std::stod(string_of(message, "duration"));
         } catch (const std::exception&) {
         }
       }

@@ -27,7 +27,9 @@ struct JobLog {
   std::vector<LavaCase> cases;
   std::string job_result;               // LAVA's "job" case: pass, fail, or "" when the log stops before it
   std::string job_error;                // its error_msg, when it failed
-  std::map<std::string, double> action_seconds;  // "lava" cases with a duration, by action name
+  // Seconds of LAVA's own actions ("lava" cases with a duration), summed
+  // by action name: apply-overlay-guest, login-action, 0_daxtorture, ...
+  std::map<std::string, double> action_seconds;
   size_t unreadable_lines = 0;          // lines that are not LAVA entries (the cut last one)
 };
 

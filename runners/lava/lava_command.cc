@@ -63,6 +63,9 @@ writing jobs:
   --nvdimm-dir DIR       folder on the worker where QEMU makes the NVDIMM's
                          backing file (sparse, unlinked at once; default
                          /var/tmp; needs room for what the guest writes)
+  --template FILE        the job template (default vm-configs/lava/job.yaml.in):
+                         a lab's copy with its own tags, priority or
+                         notifications; @@KEY@@ words are filled in
 
 collecting:
   --collect              the arguments are finished job logs: lava-run's log
@@ -101,6 +104,7 @@ struct LavaOptions {
   std::string accel = "tcg";
   double timeout_scale = 0;
   std::string nvdimm_dir = "/var/tmp";
+  std::string job_template = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/lava/job.yaml.in";
   bool collect = false;
   std::vector<std::string> logs;
   std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
@@ -125,6 +129,7 @@ LavaOptions parse_options(Args& args) {
     else if (option == "--profile") options.profile = args.value(option);
     else if (option == "--accel") options.accel = args.value(option);
     else if (option == "--nvdimm-dir") options.nvdimm_dir = args.value(option);
+    else if (option == "--template") options.job_template = args.value(option);
     else if (option == "--collect") options.collect = true;
     else if (option == "--expectations") options.expectations = args.value(option);
     else if (option == "--no-expectations") options.expectations.clear();
@@ -173,14 +178,21 @@ std::string lava_python() {
 
 // Every job file against LAVA's schema; the validator's output is kept in
 // OUT/validation.txt. Returns false (and prints why) when one is invalid.
-bool validate_jobs(const std::vector<std::string>& files, const std::string& out) {
+bool validate_jobs(const std::vector<std::string>& files, const std::string& scratch, const std::string& out) {
   std::vector<std::string> argv = {lava_python(), std::string(DAXTORTURE_SOURCE_DIR) + "/runners/lava/validate-job.py"};
   argv.insert(argv.end(), files.begin(), files.end());
   CommandResult checked = run_command(argv, std::chrono::seconds(300));
   if (checked.exit_status == 2)
     throw UsageError("cannot validate the jobs: " + checked.output.substr(0, checked.output.find('\n')));
-  write_text_file(out + "/validation.txt", checked.output);
-  std::cerr << checked.output;
+  // The files are checked before they move out of the scratch folder; the
+  // record names them where they end up.
+  std::string record;
+  size_t at = 0;
+  for (size_t found; (found = checked.output.find(scratch, at)) != std::string::npos; at = found + scratch.size())
+    record += checked.output.substr(at, found - at) + out;
+  record += checked.output.substr(at);
+  write_text_file(out + "/validation.txt", record);
+  std::cerr << record;
   return checked.exit_status == 0;
 }
 
@@ -199,9 +211,10 @@ int write_jobs(const LavaOptions& options) {
   std::vector<GuestKernel> kernels;
   if (!options.kernel_image.empty()) kernels.push_back(locate_kernel_image(options.kernel_image, options.modules));
   for (const auto& package : options.kernel_packages) kernels.push_back(locate_debian_kernel(package));
-  const std::string template_path = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/lava/job.yaml.in";
-  auto template_text = read_text_file(template_path);
-  if (!template_text) throw UsageError("cannot read the LAVA job template " + template_path);
+  auto template_text = read_text_file(options.job_template);
+  if (!template_text)
+    throw UsageError("cannot read the LAVA job template " + options.job_template +
+                     "; fix: name a readable file (default: vm-configs/lava/job.yaml.in)");
 
   const std::string out = fs::absolute(options.out).lexically_normal().string();
   const std::string artifacts = out + "/artifacts";
@@ -210,6 +223,13 @@ int write_jobs(const LavaOptions& options) {
   // lands beside the valid ones.
   const std::string scratch = out + "/.unchecked-" + std::to_string(getpid());
   make_directories(scratch);
+  struct RemoveScratch {
+    std::string path;
+    ~RemoveScratch() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);
+    }
+  } remove_scratch{scratch};
   std::vector<std::pair<std::string, std::string>> written;  // scratch file, final name
   for (const auto& kernel : kernels) {
     require_pmem_support(kernel);
@@ -240,14 +260,12 @@ int write_jobs(const LavaOptions& options) {
   }
   std::vector<std::string> files;
   for (const auto& [file, name] : written) files.push_back(file);
-  if (!validate_jobs(files, out)) {
-    fs::remove_all(scratch);
+  if (!validate_jobs(files, scratch, out)) {
     std::cerr << "daxtorture lava: LAVA's schema refused a job (above); none was written. fix: check "
                  "vm-configs/lava/job.yaml.in against the lava-common version named above\n";
     return 2;
   }
   for (const auto& [file, name] : written) fs::rename(file, out + "/" + name);
-  fs::remove_all(scratch);
   std::cerr << "daxtorture lava: " << written.size() << " jobs in " << out << "; upload " << artifacts
             << "/ to " << base_url << ", then 'lavacli jobs submit JOB.yaml'" << std::endl;
   return 0;
