@@ -302,8 +302,8 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
     if (shard_missing > 0)
       std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
                 << shard_missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
-                << "): they have no verdict (BROKEN); the " << shard.planned.size() - shard_missing
-                << " that finished are kept\n";
+                << "): they are BROKEN with no verdict; the " << shard.planned.size() - shard_missing
+                << " finished are kept; fix: run those again (resubmit the job)\n";
     no_verdict += shard_missing;
   }
   write_text_file(run_dir + "/console.log", consoles);

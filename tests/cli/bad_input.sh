@@ -117,4 +117,21 @@ expect_error "vm bench --smp 0" "smp takes a CPU count" "$daxtorture" vm bench -
 expect_error "vm bench with an unknown option" "unknown option '--bogus' for 'vm bench'" "$daxtorture" vm bench --bogus
 expect_error "vm with a stray word" "unexpected argument 'bnech'.*bench" "$daxtorture" vm bnech
 
+expect_error "lava with --shard and --shards" "writes one part.*give one of them" \
+  "$daxtorture" lava --shard 1/2 --shards 2
+expect_error "lava --shard out of range" "shard takes K/N" "$daxtorture" lava --shard 3/2
+expect_error "lava --accel of an unknown kind" "accel takes tcg or kvm" "$daxtorture" lava --accel xen
+expect_error "lava --nvdimm-dir not absolute" "absolute folder on the worker" "$daxtorture" lava --nvdimm-dir tmp
+expect_error "lava --collect without logs" "needs the finished jobs' logs.*fix: " "$daxtorture" lava --collect
+expect_error "lava --collect with a kernel" "reads the kernel, selection and shard from the logs" \
+  "$daxtorture" lava --collect some.log --kernel-package 6.1
+expect_error "lava --collect of a missing log" "cannot read the job log .*fix: " \
+  "$daxtorture" lava --collect "$scratch/no-such.log" --out "$scratch/lava-run"
+expect_error "lava --collect of a KTAP file" "is not a LAVA job log \\(line 1.*fix: " \
+  sh -c "printf 'KTAP version 1\\n1..1\\n' > '$scratch/x.ktap' && '$daxtorture' lava --collect '$scratch/x.ktap' --out '$scratch/lava-x'"
+expect_error "lava with a log but no --collect" "job logs go with --collect" "$daxtorture" lava job.log
+expect_error "lava --template that is missing" "cannot read the LAVA job template.*fix: " \
+  "$daxtorture" lava --template "$scratch/no-template" --out "$scratch/lava-jobs"
+expect_error "lava guest without a token" "needs --token" "$daxtorture" lava guest -t 'pin_dio_read/*'
+
 [ "$failures" = 0 ] || { echo "$failures bad-input case(s) failed" >&2; exit 1; }
