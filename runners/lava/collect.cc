@@ -81,6 +81,20 @@ std::string job_ending(const JobLog& log) {
   return "LAVA ended the job: " + (log.job_error.empty() ? std::string("failed") : log.job_error);
 }
 
+// The instance a guest was running when its job ended, judged as 'daxtorture
+// vm' judges it: CRASH after a panic, TIMEOUT when LAVA's timeout ended a
+// guest that had stopped reporting; else it stays without a verdict.
+void guest_fate(const ShardRecord& shard, const JobLog& log, InstanceResult& instance) {
+  if (!shard.panic_line.empty()) {
+    instance.status = Status::crash;
+    instance.reason = "guest kernel panic while this instance ran: " + shard.panic_line + " (see console.log)";
+  } else if (log.job_error.find("timed out") != std::string::npos) {
+    instance.status = Status::timeout;
+    instance.reason = "LAVA's timeout ended the job while this instance ran (" + log.job_error +
+                      "): a hung guest; see console.log";
+  }
+}
+
 // LAVA's phases: the test overlay (libguestfs), QEMU to the shell prompt,
 // the test shell; from the durations LAVA logs for its actions.
 std::string phase_summary(const JobLog& log) {
@@ -109,6 +123,13 @@ ShardRecord read_shard(const JobLog& log) {
   bool planned = false;
   std::optional<OpenFile> open;
   for (const auto& console_line : log.console) {
+    // The runner's KTAP reaches the console through the guest reporter:
+    // "# [2/20] running NAME" names the instance a dying guest was running.
+    if (size_t running = console_line.find("] running "); running != std::string::npos &&
+                                                          console_line.rfind("# [", 0) == 0)
+      shard.last_running = words_of(console_line.substr(running + 10)).at(0);
+    if (console_line.find("Kernel panic - not syncing") != std::string::npos && shard.panic_line.empty())
+      shard.panic_line = console_line;
     size_t at = console_line.find(kLinePrefix);
     if (at == std::string::npos) continue;
     std::string line = console_line.substr(at + std::string(kLinePrefix).size());
@@ -290,6 +311,12 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
         ++shard_missing;
         instance = without_verdict(name, "no verdict: the LAVA job ended before this instance finished (" +
                                              job_ending(log) + ")");
+        if (name == shard.last_running) {
+          guest_fate(shard, log, instance);
+          if (instance.status != Status::broken)
+            std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " was running when the job ended: "
+                      << status_name(instance.status) << " (" << instance.reason << ")\n";
+        }
         make_directories(run_dir + "/" + instance.artifacts);
       }
       save_instance(run_dir, instance);
@@ -302,7 +329,7 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
     if (shard_missing > 0)
       std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
                 << shard_missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
-                << "): they are BROKEN with no verdict; the " << shard.planned.size() - shard_missing
+                << "): they have no verdict of their own; the " << shard.planned.size() - shard_missing
                 << " finished are kept; fix: run those again (resubmit the job)\n";
     no_verdict += shard_missing;
   }

@@ -25,6 +25,8 @@ struct ShardRecord {
   std::map<std::string, std::string> files;  // relative path -> bytes, those that arrived intact
   std::vector<std::string> damaged;      // "PATH: why", never used
   bool finished = false;                 // the guest runner's "finished" line came
+  std::string last_running;              // the last instance whose "running" line came
+  std::string panic_line;                // "Kernel panic - not syncing: ..." when the console has one
   int runner_status = -1;
 };
 

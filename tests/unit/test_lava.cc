@@ -128,6 +128,16 @@ TEST(LavaCollect, ALogWithoutPlanNamesLavasError) {
   }
 }
 
+TEST(LavaCollect, RemembersWhatADyingGuestWasRunning) {
+  std::string log = shard_log("1/1", {"w/xfs/a", "w/xfs/b"}) + target("# [1/2] running w/xfs/a") +
+                    target("ok 1 w/xfs/a") + target("# [2/2] running w/xfs/b") +
+                    target("[   93.1] Kernel panic - not syncing: Fatal exception");
+  ShardRecord shard = read_shard(parse_job_log(log, "panic.log"));
+  EXPECT_EQ(shard.last_running, "w/xfs/b");
+  EXPECT_EQ(shard.panic_line, "[   93.1] Kernel panic - not syncing: Fatal exception");
+  EXPECT_FALSE(shard.finished);
+}
+
 ShardRecord record(const std::string& path, const std::string& shard, std::vector<std::string> names,
                    const std::string& release = "6.12.117+deb12-amd64") {
   ShardRecord record = read_shard(parse_job_log(shard_log(shard, names), path));
