@@ -122,9 +122,15 @@ ShardRecord read_shard(const JobLog& log) {
   shard.log_path = log.path;
   bool planned = false;
   std::optional<OpenFile> open;
+  reports::KtapReader ktap;
   for (const auto& console_line : log.console) {
     // The runner's KTAP reaches the console through the guest reporter:
     // "# [2/20] running NAME" names the instance a dying guest was running.
+    reports::KtapEvent event = ktap.feed_line(console_line);
+    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::result) {
+      shard.ktap_results[event.result.name] = event.result;
+      if (event.result.name == shard.last_running) shard.last_running.clear();
+    }
     if (size_t running = console_line.find("] running "); running != std::string::npos &&
                                                           console_line.rfind("# [", 0) == 0)
       shard.last_running = words_of(console_line.substr(running + 10)).at(0);
@@ -176,6 +182,12 @@ ShardRecord read_shard(const JobLog& log) {
     }
   }
   if (open) shard.damaged.push_back(open->path + ": the log ends inside it");
+  if (shard.last_running.empty() && !shard.finished)
+    for (const auto& name : shard.planned)
+      if (!shard.ktap_results.count(name)) {
+        shard.last_running = name;
+        break;
+      }
   if (!planned)
     throw UsageError(log.path + " is a LAVA job log, but its console has no daxtorture plan: the job never "
                      "reached its test (" + job_ending(log) + "); fix: read the log for the cause, then resubmit "
@@ -297,6 +309,17 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
         ++mismatched;
         std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
                   << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
+      }
+      auto ktap_line = shard.ktap_results.find(name);
+      if (!have && ktap_line != shard.ktap_results.end()) {
+        // The runner's verdict reached the console; its files did not.
+        instance = without_verdict(name, "");
+        instance.status = reports::ktap_status(ktap_line->second);
+        instance.reason = ktap_line->second.reason;
+        instance.notes = ktap_line->second.diagnostics;
+        instance.notes.push_back("verdict from the console's KTAP line: the instance's files did not reach " +
+                                 shard.log_path + " (the guest stopped while they were printed)");
+        have = true;
       }
       if (!have && lava_case != cases.end()) {
         // LAVA saw the verdict but the files did not arrive intact.

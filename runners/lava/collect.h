@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/ktap.h"
 #include "runners/lava/job_log.h"
 
 namespace dt::lava {
@@ -25,7 +26,13 @@ struct ShardRecord {
   std::map<std::string, std::string> files;  // relative path -> bytes, those that arrived intact
   std::vector<std::string> damaged;      // "PATH: why", never used
   bool finished = false;                 // the guest runner's "finished" line came
-  std::string last_running;              // the last instance whose "running" line came
+  // The runner's KTAP results as the console shows them: the verdict of an
+  // instance whose files never reached the log (the guest died while they
+  // were being printed).
+  std::map<std::string, reports::KtapResult> ktap_results;
+  // The instance running when the console ends: the last "running" line
+  // without a result, else the first planned instance without one.
+  std::string last_running;
   std::string panic_line;                // "Kernel panic - not syncing: ..." when the console has one
   int runner_status = -1;
 };

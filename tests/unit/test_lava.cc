@@ -136,6 +136,15 @@ TEST(LavaCollect, RemembersWhatADyingGuestWasRunning) {
   EXPECT_EQ(shard.last_running, "w/xfs/b");
   EXPECT_EQ(shard.panic_line, "[   93.1] Kernel panic - not syncing: Fatal exception");
   EXPECT_FALSE(shard.finished);
+  ASSERT_EQ(shard.ktap_results.count("w/xfs/a"), 1u);
+  EXPECT_TRUE(shard.ktap_results["w/xfs/a"].ok);
+  // A panic right after a result, before the next "running" line reached
+  // the console: the next planned instance was running.
+  ShardRecord early = read_shard(parse_job_log(
+      shard_log("1/1", {"w/xfs/a", "w/xfs/b", "w/xfs/c"}) + target("# [1/3] running w/xfs/a") +
+          target("not ok 1 w/xfs/a") + target("[   26.9] Kernel panic - not syncing: sysrq triggered crash"),
+      "early.log"));
+  EXPECT_EQ(early.last_running, "w/xfs/b");
 }
 
 ShardRecord record(const std::string& path, const std::string& shard, std::vector<std::string> names,
