@@ -72,7 +72,9 @@ collecting:
                          (its stderr) or a lab's output.yaml ('lavacli jobs
                          logs --raw JOB'); several logs must be the shards of
                          one set (same kernel, selection and N, each once)
-  --out RUN_DIR          the run folder to write (default: results/RUN_ID)
+  --out RUN_DIR          the run folder to write (default: results/RUN_ID,
+                         RUN_ID-shard-K-of-N for one shard of several); it
+                         must not hold a run already
   --expectations PATH    known failures (default: vm-configs/expectations)
   --no-expectations      judge every failure as new
   --artifacts-url URL    where the run folder will be published (kcidb.json)
