@@ -136,6 +136,9 @@ ShardRecord read_shard(const JobLog& log) {
       shard.last_running = words_of(console_line.substr(running + 10)).at(0);
     if (console_line.find("Kernel panic - not syncing") != std::string::npos && shard.panic_line.empty())
       shard.panic_line = console_line;
+    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::diagnostic &&
+        event.text.rfind("stopping this boot: ", 0) == 0)
+      shard.boot_stopped = event.text.substr(20);
     size_t at = console_line.find(kLinePrefix);
     if (at == std::string::npos) continue;
     std::string line = console_line.substr(at + std::string(kLinePrefix).size());
@@ -176,6 +179,9 @@ ShardRecord read_shard(const JobLog& log) {
       if (open && open->path == words[1]) close_file(shard, *open);
       else if (open) shard.damaged.push_back(open->path + ": its end line never came");
       open.reset();
+    } else if (words[0] == "hung" && words.size() == 3) {
+      shard.hung = words[1];
+      shard.hung_budget_s = words[2];
     } else if (words[0] == "finished" && words.size() == 2) {
       shard.finished = true;
       shard.runner_status = std::atoi(words[1].c_str());
@@ -321,6 +327,14 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
                                  shard.log_path + " (the guest stopped while they were printed)");
         have = true;
       }
+      if (!have && name == shard.hung) {
+        instance = without_verdict(name, "");
+        instance.status = Status::timeout;
+        instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
+                          " s after the instance started): its runner was killed after a sysrq task dump "
+                          "(in console.log)";
+        have = true;
+      }
       if (!have && lava_case != cases.end()) {
         // LAVA saw the verdict but the files did not arrive intact.
         instance = without_verdict(name, "");
@@ -332,8 +346,12 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
       }
       if (!have) {
         ++shard_missing;
-        instance = without_verdict(name, "no verdict: the LAVA job ended before this instance finished (" +
-                                             job_ending(log) + ")");
+        std::string why = !shard.hung.empty()
+                              ? shard.hung + " hung the guest before this instance ran"
+                          : !shard.boot_stopped.empty()
+                              ? "the guest runner stopped this boot: " + shard.boot_stopped
+                              : "the LAVA job ended before this instance finished (" + job_ending(log) + ")";
+        instance = without_verdict(name, "no verdict: " + why + "; a LAVA job is one boot, resubmit it for the rest");
         if (name == shard.last_running) {
           guest_fate(shard, log, instance);
           if (instance.status != Status::broken)

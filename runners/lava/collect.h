@@ -34,6 +34,9 @@ struct ShardRecord {
   // without a result, else the first planned instance without one.
   std::string last_running;
   std::string panic_line;                // "Kernel panic - not syncing: ..." when the console has one
+  std::string hung;                      // the instance the guest reporter found hung
+  std::string hung_budget_s;
+  std::string boot_stopped;              // the runner's "stopping this boot: REASON"
   int runner_status = -1;
 };
 

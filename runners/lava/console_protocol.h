@@ -3,11 +3,12 @@
 // console and the test cases it was told about, so the run's files travel
 // in the log itself.
 //
-//   daxtorture-lava: plan SHARD SELECTION_SHA RUN_ID      once, first
+//   daxtorture-lava: plan SHARD SELECTION_KEY RUN_ID RELEASE   once, first
 //   daxtorture-lava: planned NAME                         per instance of the shard
 //   daxtorture-lava: file BYTES SHA256 PATH               a file of the run folder follows
 //   daxtorture-lava: | BASE64                             its bytes, 57 per line
 //   daxtorture-lava: end PATH                             the file is complete
+//   daxtorture-lava: hung NAME BUDGET_S                   no result in time: stacks dumped, runner killed
 //   daxtorture-lava: finished STATUS                      the runner exited
 //
 // PATH is relative to the run folder (run.json, instances/x~y~z/dmesg.txt).

@@ -1,13 +1,17 @@
 #include "runners/lava/guest_reporter.h"
 
+#include <poll.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "core/command.h"
@@ -58,6 +62,23 @@ GuestOptions parse_guest_options(Args& args) {
 }
 
 void say(const std::string& line) { std::cout << kLinePrefix << line << std::endl; }
+
+// As the VM host's hang handling (guest_session.cc): what the workload
+// held the kernel in is the evidence.
+constexpr double kHangGraceSeconds = 60;
+
+// sysrq 8 first: the task lines are KERN_INFO and the console shows only
+// alerts under LAVA (guest-init.sh); then the blocked tasks (w) and every
+// CPU (l), and time for the kernel to print them.
+void dump_blocked_tasks() {
+  for (const char* key : {"8", "w", "l"}) {
+    try {
+      write_text_file("/proc/sysrq-trigger", key);
+    } catch (const std::exception&) {
+    }
+  }
+  sleep(5);
+}
 
 void print_file(const std::string& run_dir, const std::string& relative) {
   auto bytes = read_text_file(run_dir + "/" + relative);
@@ -168,29 +189,71 @@ int guest_main(Args& args) {
   }
   close(pipe_fds[1]);
   reports::KtapReader ktap;
+  // Hang detection by progress, as 'daxtorture vm' does from the host: an
+  // instance with no result by its scaled timeout + 60 s is hung (its
+  // runner stopped, or stuck in the kernel). Under LAVA nothing else would
+  // notice before the job's timeout, the sum of all instances' budgets.
+  std::map<std::string, double> budget_s;
+  double scale = std::atof(options.timeout_scale.c_str());
+  for (const auto& instance : instances)
+    budget_s[instance.name()] = instance.workload->spec.timeout.count() * (scale > 0 ? scale : 1) + kHangGraceSeconds;
+  std::string running;
+  auto running_since = std::chrono::steady_clock::now();
   auto on_event = [&](const reports::KtapEvent& event) {
-    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0)
+    if (event.kind == reports::KtapEvent::Kind::diagnostic && event.depth == 0 &&
+        event.text.find("] running ") != std::string::npos) {
+      running = event.text.substr(event.text.find("] running ") + 10);
+      running_since = std::chrono::steady_clock::now();
+    }
+    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
+      running.clear();
       report_case(options.run_dir, event.result.name);
+    }
   };
   // The runner's KTAP goes to the console too, for whoever reads the job log.
   char buffer[4096];
   std::string partial;
-  ssize_t n;
-  while ((n = read(pipe_fds[0], buffer, sizeof buffer)) > 0 || (n < 0 && errno == EINTR)) {
-    if (n <= 0) continue;
-    partial.append(buffer, static_cast<size_t>(n));
-    size_t newline;
-    while ((newline = partial.find('\n')) != std::string::npos) {
-      std::string line = partial.substr(0, newline);
-      partial.erase(0, newline + 1);
-      std::cout << line << std::endl;
-      on_event(ktap.feed_line(line));
+  bool hung = false;
+  for (;;) {
+    pollfd watched{pipe_fds[0], POLLIN, 0};
+    int ready = poll(&watched, 1, 1000);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready > 0) {
+      ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      partial.append(buffer, static_cast<size_t>(n));
+      size_t newline;
+      while ((newline = partial.find('\n')) != std::string::npos) {
+        std::string line = partial.substr(0, newline);
+        partial.erase(0, newline + 1);
+        std::cout << line << std::endl;
+        on_event(ktap.feed_line(line));
+      }
+    }
+    if (!running.empty()) {
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - running_since).count();
+      auto budget = budget_s.find(running);
+      if (budget != budget_s.end() && seconds > budget->second) {
+        hung = true;
+        dump_blocked_tasks();
+        say("hung " + running + " " + std::to_string(static_cast<long>(budget->second)));
+        std::cout << run_command({"lava-test-case", case_name(running), "--result", "fail"}).output << std::flush;
+        kill(child, SIGKILL);
+        break;
+      }
     }
   }
-  if (!partial.empty()) std::cout << partial << std::endl;
+  if (!partial.empty() && !hung) std::cout << partial << std::endl;
   close(pipe_fds[0]);
   int status = 0;
-  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  if (hung) {
+    // A runner stuck in the kernel may never be reaped: the console still
+    // gets what there is.
+    for (int tries = 0; tries < 100 && waitpid(child, &status, WNOHANG) != child; ++tries) usleep(100 * 1000);
+  } else {
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   print_file(options.run_dir, "run.json");
   int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

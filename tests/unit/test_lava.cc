@@ -145,6 +145,15 @@ TEST(LavaCollect, RemembersWhatADyingGuestWasRunning) {
           target("not ok 1 w/xfs/a") + target("[   26.9] Kernel panic - not syncing: sysrq triggered crash"),
       "early.log"));
   EXPECT_EQ(early.last_running, "w/xfs/b");
+  // The guest reporter's hang verdict, and a runner that ended its boot.
+  ShardRecord hung = read_shard(parse_job_log(
+      shard_log("1/1", {"w/xfs/a", "w/xfs/b"}) + target("# [1/2] running w/xfs/a") +
+          target(std::string(kLinePrefix) + "hung w/xfs/a 120") +
+          target("# stopping this boot: a task is stuck in D state; 1 instance(s) left for a fresh boot"),
+      "hung.log"));
+  EXPECT_EQ(hung.hung, "w/xfs/a");
+  EXPECT_EQ(hung.hung_budget_s, "120");
+  EXPECT_EQ(hung.boot_stopped, "a task is stuck in D state; 1 instance(s) left for a fresh boot");
 }
 
 ShardRecord record(const std::string& path, const std::string& shard, std::vector<std::string> names,
