@@ -151,6 +151,80 @@ std::vector<std::string> run_argv(const GuestOptions& options, const std::vector
   }
   return argv;
 }
+struct Runner {
+  pid_t pid = -1;
+  int output = -1;  // its stdout and stderr
+};
+
+// 'daxtorture run' with its progress (stderr) through the same pipe as its
+// KTAP: every line reaches the console whole, never inside a file line.
+Runner spawn_runner(std::vector<std::string> argv) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw SetupError(std::string("pipe: ") + strerror(errno));
+  pid_t child = fork();
+  if (child < 0) throw SetupError(std::string("fork: ") + strerror(errno));
+  if (child == 0) {
+    dup2(pipe_fds[1], STDOUT_FILENO);
+    dup2(pipe_fds[1], STDERR_FILENO);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    std::vector<char*> words;
+    for (auto& word : argv) words.push_back(word.data());
+    words.push_back(nullptr);
+    execv(words[0], words.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  return {child, pipe_fds[0]};
+}
+
+// Copies the runner's lines to the console; after each result, that
+// instance's files and its LAVA test case. Returns true when an instance
+// overran its budget: its stacks are dumped, its case failed, the runner
+// killed.
+bool relay_runner(const Runner& runner, const std::map<std::string, double>& budget_s, const std::string& run_dir) {
+  reports::KtapReader ktap;
+  std::string running, partial;
+  auto running_since = std::chrono::steady_clock::now();
+  char buffer[4096];
+  for (;;) {
+    pollfd watched{runner.output, POLLIN, 0};
+    int ready = poll(&watched, 1, 1000);
+    if (ready < 0 && errno != EINTR) break;
+    if (ready > 0) {
+      ssize_t n = read(runner.output, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      partial.append(buffer, static_cast<size_t>(n));
+      size_t newline;
+      while ((newline = partial.find('\n')) != std::string::npos) {
+        std::string line = partial.substr(0, newline);
+        partial.erase(0, newline + 1);
+        std::cout << line << std::endl;
+        reports::KtapEvent event = ktap.feed_line(line);
+        if (event.depth != 0) continue;
+        if (event.kind == reports::KtapEvent::Kind::diagnostic && event.text.find("] running ") != std::string::npos) {
+          running = event.text.substr(event.text.find("] running ") + 10);
+          running_since = std::chrono::steady_clock::now();
+        } else if (event.kind == reports::KtapEvent::Kind::result) {
+          running.clear();
+          report_case(run_dir, event.result.name);
+        }
+      }
+    }
+    auto budget = budget_s.find(running);
+    if (budget != budget_s.end() &&
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - running_since).count() > budget->second) {
+      dump_blocked_tasks();
+      say("hung " + running + " " + std::to_string(static_cast<long>(budget->second)));
+      std::cout << run_command({"lava-test-case", case_name(running), "--result", "fail"}).output << std::flush;
+      kill(runner.pid, SIGKILL);
+      return true;
+    }
+  }
+  if (!partial.empty()) std::cout << partial << std::endl;
+  return false;
+}
 }  // namespace
 
 int guest_main(Args& args) {
@@ -169,26 +243,7 @@ int guest_main(Args& args) {
   say("plan " + shard + " " + selection_key(options.patterns) + " " + options.run_id + " " + names.release);
   for (const auto& instance : instances) say("planned " + instance.name());
 
-  std::vector<std::string> argv = run_argv(options, instances);
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw SetupError(std::string("pipe: ") + strerror(errno));
-  pid_t child = fork();
-  if (child < 0) throw SetupError(std::string("fork: ") + strerror(errno));
-  if (child == 0) {
-    // Its progress (stderr) comes through the same pipe: every line reaches
-    // the console whole, never inside a file line of ours.
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    std::vector<char*> words;
-    for (auto& word : argv) words.push_back(word.data());
-    words.push_back(nullptr);
-    execv(words[0], words.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  reports::KtapReader ktap;
+  Runner runner = spawn_runner(run_argv(options, instances));
   // Hang detection by progress, as 'daxtorture vm' does from the host: an
   // instance with no result by its scaled timeout + 60 s is hung (its
   // runner stopped, or stuck in the kernel). Under LAVA nothing else would
@@ -197,62 +252,16 @@ int guest_main(Args& args) {
   double scale = std::atof(options.timeout_scale.c_str());
   for (const auto& instance : instances)
     budget_s[instance.name()] = instance.workload->spec.timeout.count() * (scale > 0 ? scale : 1) + kHangGraceSeconds;
-  std::string running;
-  auto running_since = std::chrono::steady_clock::now();
-  auto on_event = [&](const reports::KtapEvent& event) {
-    if (event.kind == reports::KtapEvent::Kind::diagnostic && event.depth == 0 &&
-        event.text.find("] running ") != std::string::npos) {
-      running = event.text.substr(event.text.find("] running ") + 10);
-      running_since = std::chrono::steady_clock::now();
-    }
-    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
-      running.clear();
-      report_case(options.run_dir, event.result.name);
-    }
-  };
-  // The runner's KTAP goes to the console too, for whoever reads the job log.
-  char buffer[4096];
-  std::string partial;
-  bool hung = false;
-  for (;;) {
-    pollfd watched{pipe_fds[0], POLLIN, 0};
-    int ready = poll(&watched, 1, 1000);
-    if (ready < 0 && errno != EINTR) break;
-    if (ready > 0) {
-      ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      partial.append(buffer, static_cast<size_t>(n));
-      size_t newline;
-      while ((newline = partial.find('\n')) != std::string::npos) {
-        std::string line = partial.substr(0, newline);
-        partial.erase(0, newline + 1);
-        std::cout << line << std::endl;
-        on_event(ktap.feed_line(line));
-      }
-    }
-    if (!running.empty()) {
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - running_since).count();
-      auto budget = budget_s.find(running);
-      if (budget != budget_s.end() && seconds > budget->second) {
-        hung = true;
-        dump_blocked_tasks();
-        say("hung " + running + " " + std::to_string(static_cast<long>(budget->second)));
-        std::cout << run_command({"lava-test-case", case_name(running), "--result", "fail"}).output << std::flush;
-        kill(child, SIGKILL);
-        break;
-      }
-    }
-  }
-  if (!partial.empty() && !hung) std::cout << partial << std::endl;
-  close(pipe_fds[0]);
+  bool hung = relay_runner(runner, budget_s, options.run_dir);
+  close(runner.output);
   int status = 0;
   if (hung) {
     // A runner stuck in the kernel may never be reaped: the console still
     // gets what there is.
-    for (int tries = 0; tries < 100 && waitpid(child, &status, WNOHANG) != child; ++tries) usleep(100 * 1000);
+    for (int tries = 0; tries < 100 && waitpid(runner.pid, &status, WNOHANG) != runner.pid; ++tries)
+      usleep(100 * 1000);
   } else {
-    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    while (waitpid(runner.pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
   print_file(options.run_dir, "run.json");
