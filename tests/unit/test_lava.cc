@@ -3,6 +3,12 @@
 // job template filler. Each check is fed what breaks it, too.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <unistd.h>
+
+#include "core/text_file.h"
+#include "runners/results_store.h"
+
 #include "core/errors.h"
 #include "runners/build/sha256.h"
 #include "runners/lava/collect.h"
@@ -196,6 +202,37 @@ TEST(LavaJob, FillsTheTemplateAndRefusesUnknownKeys) {
   } catch (const SetupError& error) {
     EXPECT_NE(std::string(error.what()).find("line 2 names @@TYPO@@"), std::string::npos);
   }
+}
+
+TEST(LavaCollect, ARealJobLogBecomesARunFolder) {
+  const std::string path = std::string(DAXTORTURE_SOURCE_DIR) + "/tests/data/lava/job-6.12-shard-1-of-2.log";
+  JobLog log = parse_job_log(read_text_file(path).value(), path);
+  EXPECT_EQ(log.job_result, "pass");
+  EXPECT_EQ(log.unreadable_lines, 0u);
+  EXPECT_GT(log.action_seconds["apply-overlay-guest"], 0);
+  ShardRecord shard = read_shard(log);
+  EXPECT_EQ(shard.shard, "1/2");
+  EXPECT_TRUE(shard.finished);
+  EXPECT_TRUE(shard.damaged.empty());
+  EXPECT_EQ(shard.planned, (std::vector<std::string>{"pin_matrix_sample/xfs/dio_read.truncate.mapped.4k",
+                                                     "pin_matrix_sample/xfs/uring_write.unlink.closed.4k"}));
+  const std::string out = std::filesystem::temp_directory_path() / ("lava-collect-" + std::to_string(getpid()));
+  std::filesystem::remove_all(out);
+  // The failing cell is a known failure of 6.12: exit status 0.
+  EXPECT_EQ(collect_main({path}, out, std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations", ""), 0);
+  RunResult run = load_run(out);
+  ASSERT_EQ(run.instances.size(), 2u);
+  EXPECT_EQ(run.instances[0].status, Status::pass);
+  EXPECT_EQ(run.instances[1].status, Status::fail);
+  EXPECT_EQ(run.instances[1].expectation, Expectation::known_failure);
+  EXPECT_FALSE(run.instances[1].failures.empty());
+  EXPECT_EQ(run.info.kernel_release, "6.12.117+deb12-amd64");
+  for (const char* file : {"report.html", "junit.xml", "kcidb.json", "results.ktap", "console.log",
+                           "instances/pin_matrix_sample~xfs~uring_write.unlink.closed.4k/dmesg.txt"})
+    EXPECT_TRUE(std::filesystem::exists(out + "/" + file)) << file;
+  // A second collection into the same folder is refused: nothing is overwritten.
+  EXPECT_THROW(collect_main({path}, out, "", ""), UsageError);
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace
