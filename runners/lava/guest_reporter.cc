@@ -13,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "core/command.h"
 #include "core/errors.h"
@@ -182,7 +183,8 @@ Runner spawn_runner(std::vector<std::string> argv) {
 // instance's files and its LAVA test case. Returns true when an instance
 // overran its budget: its stacks are dumped, its case failed, the runner
 // killed.
-bool relay_runner(const Runner& runner, const std::map<std::string, double>& budget_s, const std::string& run_dir) {
+bool relay_runner(const Runner& runner, const std::map<std::string, double>& budget_s, const std::string& run_dir,
+                  std::set<std::string>& reported) {
   reports::KtapReader ktap;
   std::string running, partial;
   auto running_since = std::chrono::steady_clock::now();
@@ -209,6 +211,7 @@ bool relay_runner(const Runner& runner, const std::map<std::string, double>& bud
         } else if (event.kind == reports::KtapEvent::Kind::result) {
           running.clear();
           report_case(run_dir, event.result.name);
+          reported.insert(event.result.name);
         }
       }
     }
@@ -218,6 +221,7 @@ bool relay_runner(const Runner& runner, const std::map<std::string, double>& bud
       dump_blocked_tasks();
       say("hung " + running + " " + std::to_string(static_cast<long>(budget->second)));
       std::cout << run_command({"lava-test-case", case_name(running), "--result", "fail"}).output << std::flush;
+      reported.insert(running);
       kill(runner.pid, SIGKILL);
       return true;
     }
@@ -252,7 +256,8 @@ int guest_main(Args& args) {
   double scale = std::atof(options.timeout_scale.c_str());
   for (const auto& instance : instances)
     budget_s[instance.name()] = instance.workload->spec.timeout.count() * (scale > 0 ? scale : 1) + kHangGraceSeconds;
-  bool hung = relay_runner(runner, budget_s, options.run_dir);
+  std::set<std::string> reported;
+  bool hung = relay_runner(runner, budget_s, options.run_dir, reported);
   close(runner.output);
   int status = 0;
   if (hung) {
@@ -264,6 +269,13 @@ int guest_main(Args& args) {
     while (waitpid(runner.pid, &status, 0) < 0 && errno == EINTR) {
     }
   }
+  // Every instance of the shard is a test case in LAVA's results: those
+  // the runner never reached (it stopped its boot after a kernel it could
+  // not trust, or was killed) as "unknown".
+  for (const auto& instance : instances)
+    if (!reported.count(instance.name()))
+      std::cout << run_command({"lava-test-case", case_name(instance.name()), "--result", "unknown"}).output
+                << std::flush;
   print_file(options.run_dir, "run.json");
   int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   say("finished " + std::to_string(exit_status));
