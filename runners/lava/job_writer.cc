@@ -77,8 +77,14 @@ std::string guest_step(const JobPlan& plan) {
     argv.push_back("-t");
     argv.push_back(pattern);
   }
+  // Quoted only where the shell would change the word (a glob, a space),
+  // so that the step reads as a command in the lab's job view.
+  auto plain = [](const std::string& word) {
+    return !word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                   "0123456789/._-+:=,") == std::string::npos;
+  };
   std::string step;
-  for (const auto& word : argv) step += (step.empty() ? "" : " ") + shell_quote(word);
+  for (const auto& word : argv) step += (step.empty() ? "" : " ") + (plain(word) ? word : shell_quote(word));
   return step;
 }
 }  // namespace
