@@ -178,6 +178,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
       kernel_unfit_ = result.name + " left a task stuck in the kernel";
       fixture_held_ = true;
     } else {
+      fixture.namespace_changed(outcome.report.namespace_changes);
       auto problems = fixture.release();
       if (!problems.empty()) {
         std::string text = "fixture teardown: " + join(problems, "; ");
