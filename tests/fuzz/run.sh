@@ -47,10 +47,9 @@ for target in fuzz_kernel_log:kernel_log fuzz_ktap:ktap fuzz_config:config; do
       long_line '[   12.345678] BUG: ' 524288 a > "$work/corpus-$corpus/long-bug-line"
       long_line '4,12,34,-;' 1048000 x > "$work/corpus-$corpus/long-kmsg-line" ;;
     ktap)
-      # A result line with a 512 KiB name and a 1 MiB diagnostic line.
-      { echo 'KTAP version 1'; echo '1..1'; long_line '# ' 1048000 d; long_line 'not ok 1 ' 524288 n; } \
-        > "$work/corpus-$corpus/long-lines"
-      ;;
+      # A 1 MiB diagnostic line, and a result line with a 512 KiB name.
+      { echo 'KTAP version 1'; echo '1..1'; long_line '# ' 1048000 d; } > "$work/corpus-$corpus/long-diagnostic"
+      { echo 'KTAP version 1'; echo '1..1'; long_line 'not ok 1 ' 524288 n; } > "$work/corpus-$corpus/long-result" ;;
     config)
       # The first byte picks the parser (0 profile, 1 expectations, 2
       # allow-list); each gets a 512 KiB line.
