@@ -71,7 +71,8 @@ bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
   auto check_known = [&](const NameList& names, const char* kind) {
     if (!names.known) return;
     for (const auto& name : names)
-      if (!names.known(name)) refuse(std::string(kind) + " '" + name + "' is not one its body knows");
+      if (!names.known(name))
+        refuse(std::string(kind) + " '" + name + "' is not one its body knows");
   };
   check_known(spec.variants, "variant");
   check_known(spec.injections, "injection");

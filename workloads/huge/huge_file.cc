@@ -36,7 +36,8 @@ int create_pmd_aligned_file(const std::string& path, uint64_t size,
   return fd;
 }
 
-TracedTouch touch_pmd_traced(Context& ctx, uint8_t* map, uint64_t length, bool write, uint64_t seed) {
+TracedTouch touch_pmd_traced(Context& ctx, uint8_t* map, uint64_t length, bool write,
+                             uint64_t seed) {
   DaxTrace trace("dax_pmd_fault_done");
   TracedTouch traced;
   traced.touch = touch_pages(map, length, write, seed);

@@ -39,7 +39,8 @@ struct TracedTouch {
   TouchResult touch;
   DaxTraceTally tally;
 };
-TracedTouch touch_pmd_traced(Context& ctx, uint8_t* map, uint64_t length, bool write, uint64_t seed);
+TracedTouch touch_pmd_traced(Context& ctx, uint8_t* map, uint64_t length, bool write,
+                             uint64_t seed);
 
 struct PmdMappedFile {
   int fd = -1;

@@ -40,7 +40,8 @@ const NameTable<Touch> kTouches("a pmd_fault variant",
     {{Touch::write, "write"}, {Touch::read, "read"}});
 
 enum class Fault { misaligned_mapping };
-const NameTable<Fault> kFaults("a pmd_fault injection", {{Fault::misaligned_mapping, "misaligned_mapping"}});
+const NameTable<Fault> kFaults("a pmd_fault injection",
+    {{Fault::misaligned_mapping, "misaligned_mapping"}});
 
 struct PmdFaultWorkload {
   const char* name;

@@ -61,7 +61,8 @@ void scenario(Context& ctx) {
   if (auto problem = misaligned_extent(file_extents(fd), kPmdSize); !problem.empty())
     throw SetupError("precondition for PMD faults not met: " + problem);
 
-  const int flags = ctx.injected(kFaults, Fault::no_map_sync) ? MAP_SHARED : MAP_SHARED_VALIDATE | MAP_SYNC;
+  const bool plain = ctx.injected(kFaults, Fault::no_map_sync);
+  const int flags = plain ? MAP_SHARED : MAP_SHARED_VALIDATE | MAP_SYNC;
   void* raw = map_aligned(fd, kFileSize, kPmdSize, PROT_READ | PROT_WRITE, flags);
   auto* map = static_cast<uint8_t*>(raw);
 

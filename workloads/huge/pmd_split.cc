@@ -137,7 +137,8 @@ void scenario(Context& ctx) {
       << " no longer reads its file offset's data";
   if (!page_gone && how != Split::mprotect) {
     auto bad = first_bad_page(page, kPageSize, kSeed, kSplitPage);
-    DT_EXPECT(!bad) << "the page at " << kSplitPage << " reads wrong data after " << kSplits.name(how);
+    DT_EXPECT(!bad) << "the page at " << kSplitPage << " reads wrong data after "
+                    << kSplits.name(how);
   }
 
   // Writes through the split mapping (PTEs now, next to untouched PMDs)

@@ -12,6 +12,8 @@ const NameTable<MapSharing>& map_sharings() {
   return table;
 }
 
-int mmap_flag(MapSharing sharing) { return sharing == MapSharing::shared ? MAP_SHARED : MAP_PRIVATE; }
+int mmap_flag(MapSharing sharing) {
+  return sharing == MapSharing::shared ? MAP_SHARED : MAP_PRIVATE;
+}
 
 }  // namespace dt::workloads
