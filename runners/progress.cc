@@ -97,9 +97,12 @@ void GuestsProgress::finished(int guest, const std::string& name, Status status)
   print(guest, std::string(status_name(status)) + " " + name);
 }
 
-void GuestsProgress::counted() {
+void GuestsProgress::judged(int guest, const std::string& name, Status status) {
   std::lock_guard<std::mutex> lock(mutex_);
   ++done_;
+  if (guest < 0) return;  // the run's end lists those
+  running_[static_cast<size_t>(guest)].clear();
+  print(guest, std::string(status_name(status)) + " " + name + " (judged by the host)");
 }
 
 }  // namespace dt

@@ -45,8 +45,9 @@ class GuestsProgress {
   // The line for an event, e.g. "1:23 g1: PASS NAME (4/12 done, 8 left; g2: OTHER)";
   // without the guest names when there is one guest.
   std::string line(double elapsed_s, int guest, const std::string& event) const;
-  // An instance the host gave a verdict (a dead guest's, or not run).
-  void counted();
+  // A verdict the host gave: the instance guest `guest` was running when
+  // it died, or (guest -1) one that no guest ran.
+  void judged(int guest, const std::string& name, Status status);
 
  private:
   void print(int guest, const std::string& event);

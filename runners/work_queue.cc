@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include <string>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -16,9 +18,8 @@ namespace dt {
 
 namespace {
 std::string entry_file(size_t position) {
-  char name[16];
-  snprintf(name, sizeof name, "%05zu", position);
-  return name;
+  std::string digits = std::to_string(position);
+  return std::string(digits.size() < 5 ? 5 - digits.size() : 0, '0') + digits;
 }
 
 // Names in queue order: the zero-padded numbers sort as text.

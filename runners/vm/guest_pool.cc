@@ -49,14 +49,15 @@ class PoolState {
   }
 
   // A result a guest wrote, or one the host made; counted once.
-  void add(GuestRecord& guest, const InstanceResult& result, bool host_made) {
+  // `guest`: the guest whose fate it is, -1 for none (host_made only).
+  void add(GuestRecord& guest, const InstanceResult& result, bool host_made, int guest_index = -1) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (results_.count(result.name)) return;
     results_[result.name] = result;
     ++guest.instances;
     if (host_made) {
       save_instance(settings_.run_dir, result);
-      progress_.counted();
+      progress_.judged(guest_index, result.name, result.status);
     }
     relay_.host_result(result);  // a no-op for what the guest streamed itself
   }
@@ -113,6 +114,9 @@ void record_power_cut(const std::string& run_dir, const GuestSessionOutcome& out
 // a link to the run's instances folder, so that its results land there.
 void prepare_guest_folder(const std::string& run_dir, int guest) {
   std::string dir = guest_folder(run_dir, guest);
+  // What a resumed run's guests took before is not this run's.
+  std::error_code ignored;
+  fs::remove_all(dir + "/taken", ignored);
   make_directories(dir + "/taken");
   make_directories(run_dir + "/instances");
   std::error_code error;
@@ -175,7 +179,7 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
           make_directories(settings.run_dir + "/" + result.artifacts);
           write_text_file(settings.run_dir + "/" + result.artifacts + "/" + kConsoleTail, outcome.console_tail);
         }
-        state.add(record, result, true);
+        state.add(record, result, true, guest);
       } else {
         put_back(dir + "/taken", queue_folder(settings.run_dir), entry);
       }

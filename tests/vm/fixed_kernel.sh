@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/fixed
 rc=0
-"$daxtorture" vm --kernel-package fixed --no-expectations --results "$out" --run-id run \
+"$daxtorture" vm --jobs 1 --kernel-package fixed --no-expectations --results "$out" --run-id run \
   -t pin_matrix_sample \
   -t 'pin_reflink/*/dio_read.clone_over.closed.4k' -t 'pin_reflink/*/uring_write.clone_over.unmapped.pmd' \
   -t uring_fixed_buffers_devdax/devdax/rw \
