@@ -280,11 +280,16 @@ int run_main(Args& args) {
   // hands this guest.
   std::map<std::string, const Instance*> by_name;
   for (const auto& instance : instances) by_name[instance.name()] = &instance;
+  // `place`: where the instance stands in the whole run, for the progress
+  // lines ("[3/12] running NAME"): its queue position when queued.
+  size_t place = 0;
   auto next_instance = [&](size_t i) -> const Instance* {
+    place = i;
     if (options.queue.empty()) return i < instances.size() ? &instances[i] : nullptr;
     if (i == 0 && !options.after_power_cut.empty()) return &instances[0];
     auto entry = take_next(options.queue, run_dir + "/taken");
     if (!entry) return nullptr;
+    place = std::stoul(entry->file) - 1;
     auto found = by_name.find(entry->name);
     if (found == by_name.end())
       throw UsageError("the queue " + options.queue + " holds " + entry->name +
@@ -299,9 +304,9 @@ int run_main(Args& args) {
     if (!next) break;
     const Instance& instance = *next;
     each_ktap([&](reports::KtapWriter& writer) {
-      writer.diagnostic(progress.running_line(i, instance.name()));
+      writer.diagnostic(progress.running_line(place, instance.name()));
     });
-    progress.started(i, instance.name());
+    progress.started(place, instance.name());
     InstanceResult result;
     if (!pool_error.empty() && instance.workload->spec.needs.mode != NamespaceMode::none) {
       result = not_run_result(instance, Status::broken, pool_error);
@@ -312,7 +317,7 @@ int run_main(Args& args) {
     run.instances.push_back(result);
     save_run(run_dir, run);
     each_ktap([&](reports::KtapWriter& writer) { writer.result(i + 1, result); });
-    progress.finished(i, result);
+    progress.finished(place, result);
     if (!runner.kernel_unfit().empty()) {
       size_t left = left_after(i);
       if (settings.in_own_vm) {

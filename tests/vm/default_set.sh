@@ -1,7 +1,9 @@
 #!/bin/sh
 # The main job on one kernel: every default instance passes or is a known
 # failure of that kernel (vm-configs/expectations), the run folder holds
-# every report, and the KTAP plan was completed.
+# every report, and the KTAP plan was completed. It runs as a user's
+# 'daxtorture vm' does, with as many guests side by side as the machine
+# holds (--jobs from the machine; 2 on the 2-core, 24 GiB CI machine).
 # usage: default_set.sh KERNEL_ALIAS
 . "$(dirname "$0")/lib.sh"
 kernel=${1:-default}
@@ -10,6 +12,7 @@ rc=0
 "$daxtorture" vm --kernel-package "$kernel" --results "$out" --run-id run > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2
 expect_exit 0 "$rc" "daxtorture vm --kernel-package $kernel"
+echo "guests: $(jq -r '.info.environment.jobs + " (" + .info.environment.jobs_rule + "): " + .info.environment.guests' "$out/run/run.json")"
 for file in run.json report.html junit.xml kcidb.json results.ktap console.log; do
   [ -s "$out/run/$file" ] || fail "$file missing from the run folder"
 done
