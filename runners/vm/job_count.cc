@@ -48,9 +48,11 @@ JobLimits job_limits(const HostResources& host, const MachineProfile& profile, c
   // Single-threaded TCG runs every vCPU of a guest on one host thread.
   limits.threads_per_guest = accel != "kvm" && profile.tcg_thread == "single" ? 1 : std::max(1, profile.cpus);
   limits.memory_per_guest = profile.memory + profile.nvdimm_size + kQemuOverhead;
+  limits.ram_per_guest = profile.memory + kQemuOverhead;
   limits.disk_per_guest = profile.nvdimm_size;
   limits.by_cores = std::max(1, static_cast<int>(host.cores) / limits.threads_per_guest);
   limits.by_memory = fits(host.available_memory, limits.memory_per_guest);
+  limits.by_ram = fits(host.available_memory, limits.ram_per_guest);
   limits.by_disk = fits(host.free_disk, limits.disk_per_guest);
   return limits;
 }
@@ -64,18 +66,27 @@ int parse_jobs(const std::string& text) {
   return jobs;
 }
 
-void check_jobs_fit(int jobs, const JobLimits& limits, const std::string& disk_dir) {
-  int fit = std::max(1, std::min(limits.by_memory, limits.by_disk));
-  if (jobs <= 1 || jobs <= std::min(limits.by_memory, limits.by_disk)) return;
+std::string check_jobs_fit(int jobs, const JobLimits& limits, const std::string& disk_dir) {
+  if (jobs <= 1) return "";
+  const std::string asked = "--jobs " + std::to_string(jobs);
+  if (jobs > limits.by_ram)
+    throw UsageError(asked + " needs " + gibibytes(jobs * limits.ram_per_guest) +
+                     " of memory for the guests' RAM and QEMU (" + gibibytes(limits.ram_per_guest) + " each), " +
+                     gibibytes(limits.host.available_memory) + " are available; fix: --jobs " +
+                     std::to_string(std::max(1, std::min(limits.by_ram, limits.by_disk))) +
+                     ", or a profile with less memory");
+  if (jobs > limits.by_disk)
+    throw UsageError(asked + " needs " + gibibytes(jobs * limits.disk_per_guest) +
+                     " of disk for the NVDIMM backing files in " + disk_dir + ", " +
+                     gibibytes(limits.host.free_disk) + " are free; fix: --jobs " +
+                     std::to_string(std::max(1, std::min(limits.by_ram, limits.by_disk))) +
+                     ", free space, or --results on a larger filesystem");
   if (jobs > limits.by_memory)
-    throw UsageError("--jobs " + std::to_string(jobs) + " needs " + gibibytes(jobs * limits.memory_per_guest) +
-                     " of memory (each guest: RAM + NVDIMM + QEMU, " + gibibytes(limits.memory_per_guest) +
-                     "), " + gibibytes(limits.host.available_memory) + " are available; fix: --jobs " +
-                     std::to_string(fit) + ", or a profile with less memory or a smaller nvdimm_size");
-  throw UsageError("--jobs " + std::to_string(jobs) + " needs " + gibibytes(jobs * limits.disk_per_guest) +
-                   " of disk for the NVDIMM backing files in " + disk_dir + ", " +
-                   gibibytes(limits.host.free_disk) + " are free; fix: --jobs " + std::to_string(fit) +
-                   ", free space, or --results on a larger filesystem");
+    return asked + ": the guests' RAM and NVDIMMs need " + gibibytes(jobs * limits.memory_per_guest) + " (" +
+           gibibytes(limits.memory_per_guest) + " each), " + gibibytes(limits.host.available_memory) +
+           " are available; NVDIMM pages are page cache, written back to their files under pressure, so the "
+           "run goes on, maybe slower; --jobs " + std::to_string(std::max(1, limits.by_memory)) + " fits";
+  return "";
 }
 
 std::string describe_job_limits(const JobLimits& limits) {
@@ -83,7 +94,7 @@ std::string describe_job_limits(const JobLimits& limits) {
   return "cores " + std::to_string(host.cores) + " / " + std::to_string(limits.threads_per_guest) +
          " host thread(s) per guest = " + std::to_string(limits.by_cores) + "; memory " +
          gibibytes(host.available_memory) + " / " + gibibytes(limits.memory_per_guest) + " = " +
-         std::to_string(limits.by_memory) + "; disk " + gibibytes(host.free_disk) + " / " +
+         std::to_string(limits.by_memory) + " (RAM alone: " + std::to_string(limits.by_ram) + "); disk " + gibibytes(host.free_disk) + " / " +
          gibibytes(limits.disk_per_guest) + " = " + std::to_string(limits.by_disk);
 }
 

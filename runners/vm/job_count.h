@@ -5,6 +5,12 @@
 // the host's page cache) plus QEMU's own overhead, and disk for the
 // NVDIMM backing file (sparse, but every byte the guest writes lands in it).
 // The default J is the largest that all three allow, at least 1.
+//
+// A J given with --jobs is held to less: the guests' RAM and QEMU's own
+// memory are anonymous (no swap here) and must fit, and so must the disk;
+// the NVDIMM pages are page cache the kernel writes back to their file and
+// reclaims under pressure, so a J whose NVDIMMs do not all fit in memory
+// is slower, not broken, and gets a warning naming the J that fits.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +34,11 @@ inline constexpr uint64_t kQemuOverhead = 512ull << 20;
 
 struct JobLimits {
   int by_cores = 1;
-  int by_memory = 1;
+  int by_memory = 1;  // RAM + NVDIMM + QEMU per guest: the default's rule
+  int by_ram = 1;     // RAM + QEMU per guest: what an explicit J must fit
   int by_disk = 1;
   uint64_t memory_per_guest = 0;
+  uint64_t ram_per_guest = 0;
   uint64_t disk_per_guest = 0;
   int threads_per_guest = 1;
   HostResources host;
@@ -43,9 +51,11 @@ JobLimits job_limits(const HostResources& host, const MachineProfile& profile, c
 // "--jobs" value: a whole number >= 1; UsageError naming the fix otherwise.
 int parse_jobs(const std::string& text);
 
-// UsageError when `jobs` guests do not fit the memory or the disk (cores
-// only slow them down): names what is short and the J that fits.
-void check_jobs_fit(int jobs, const JobLimits& limits, const std::string& disk_dir);
+// UsageError when `jobs` guests' RAM or NVDIMM files do not fit the memory
+// or the disk (cores only slow them down), naming what is short and the J
+// that fits; a warning ("" for none) when their NVDIMMs do not all fit in
+// memory too. 0 and 1 are never refused (the default, and one guest).
+std::string check_jobs_fit(int jobs, const JobLimits& limits, const std::string& disk_dir);
 
 // "J=2: 2 cores / 1 host thread per guest, 21 GiB free / 8.5 GiB per guest, ..." for run.json.
 std::string describe_job_limits(const JobLimits& limits);

@@ -63,9 +63,12 @@ default workload set, TCG unless KVM really works.
                          under KVM or multi-threaded TCG), MemAvailable over
                          the guest's RAM + nvdimm_size + 512 MiB for QEMU,
                          and free disk under --results over nvdimm_size; 1
-                         with --nvdimm. A J that the memory or disk cannot
-                         hold is refused before anything boots, naming the J
-                         that fits.
+                         with --nvdimm. A given J is refused before anything
+                         boots, naming the J that fits, when the guests' RAM
+                         (+ 512 MiB each) or their NVDIMM files do not fit;
+                         when only their NVDIMMs overflow the memory, it
+                         runs with a warning (NVDIMM pages are page cache,
+                         written back to their files under pressure).
 )" +
                                 kGuestMachineHelp + R"(  --timeout-scale X      multiply workload timeouts (default from the profile)
   --hang-timeout SECONDS an instance with no result this long after it
@@ -265,7 +268,8 @@ int vm_main(Args& args) {
   // Whether J guests fit, before anything boots (the accelerator is not
   // known yet; memory and disk do not depend on it).
   HostResources host = probe_host_resources(run_dir);
-  check_jobs_fit(options.jobs, job_limits(host, profile, options.guest.accel), run_dir);
+  std::string memory_warning = check_jobs_fit(options.jobs, job_limits(host, profile, options.guest.accel), run_dir);
+  if (!memory_warning.empty()) std::cerr << "daxtorture vm: warning: " << memory_warning << std::endl;
   QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.guest.nvdimm, options.guest.accel,
                                            options.guest.quiet);
   JobLimits limits = job_limits(host, profile, launch.accel);

@@ -81,7 +81,7 @@ expect_error "jobs that is not a number" "--jobs takes the number of guests.*not
 expect_error "one NVDIMM file for two guests" "each of the --jobs 2 guests needs its own; fix: drop --nvdimm" \
   "$daxtorture" vm --jobs 2 --nvdimm "$scratch/nvdimm.img"
 # Refused before anything boots, with the J that fits.
-expect_error "more guests than memory" "--jobs 999 needs .* GiB of memory .* are available; fix: --jobs [0-9]+" \
+expect_error "more guests than memory" "--jobs 999 needs .* GiB of memory for the guests' RAM .* are available; fix: --jobs [0-9]+" \
   "$daxtorture" vm --jobs 999 --results "$scratch/jobs" -t uring_fixed_buffers_fsdax/xfs/shared
 expect_error "unknown workload pattern" "no workload instance matches 'no_such_workload'.*daxtorture list" \
   "$daxtorture" run -t no_such_workload

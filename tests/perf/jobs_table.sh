@@ -11,7 +11,8 @@
 #   J...       guest counts to compare (default: 1 2 3 4); the first is the
 #              reference the others' verdicts are compared with
 # env: DAXTORTURE_BIN (default build/runners/daxtorture), RESULTS (default
-#      results/jobs-table-TIME), KERNEL (default: default)
+#      results/jobs-table-TIME), KERNEL (default: default), PROFILE (a
+#      machine profile; default vm-configs/default.profile)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 daxtorture=${DAXTORTURE_BIN:-$top/build/runners/daxtorture}
@@ -20,6 +21,7 @@ selection=${1:-default}
 jobs=${*:-1 2 3 4}
 results=${RESULTS:-results/jobs-table-$(date -u +%Y%m%d-%H%M%S)}
 kernel=${KERNEL:-default}
+profile=${PROFILE:-$top/vm-configs/default.profile}
 [ -x "$daxtorture" ] || { echo "jobs_table: no daxtorture at $daxtorture; fix: build it, or set DAXTORTURE_BIN" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "jobs_table: /usr/bin/time is missing; fix: apt-get install time" >&2; exit 2; }
 for j in $jobs; do
@@ -58,7 +60,7 @@ for j in $jobs; do
   echo "jobs_table: J=$j ($selection) into $run" >&2
   rc=0
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%e %U %S' -o "$run.time" "$daxtorture" vm --kernel-package "$kernel" --jobs "$j" \
+  /usr/bin/time -f '%e %U %S' -o "$run.time" "$daxtorture" vm --kernel-package "$kernel" --profile "$profile" --jobs "$j" \
     --results "$results" --run-id "j$j" $patterns > "$run.ktap" 2> "$run.log" || rc=$?
   [ "$rc" -le 1 ] || { echo "jobs_table: J=$j exited $rc; see $run.log" >&2; tail -3 "$run.log" >&2; }
   read -r wall user sys < "$run.time" || { wall=0; user=0; sys=0; }
@@ -78,7 +80,7 @@ for j in $jobs; do
 "
 done
 first=${jobs%% *}
-echo "Selection: $selection on kernel $kernel, $cores cores, $(date -u +%Y-%m-%dT%H:%MZ); runs in $results"
+echo "Selection: $selection on kernel $kernel, profile $(basename "$profile"), $cores cores, $(date -u +%Y-%m-%dT%H:%MZ); runs in $results"
 echo
 echo "| J | wall | host CPU (user+sys) | CPU / (wall × $cores cores) | instances per guest | verdicts moved against J=$first |"
 echo "|---|------|---------------------|------------------|---------------------|-------------------------|"
