@@ -124,6 +124,14 @@ void prepare_guest_folder(const std::string& run_dir, int guest) {
   if (error) throw SetupError("cannot link " + dir + "/instances to the run's instances: " + error.message());
 }
 
+// The results the guest wrote into its own run.json.
+void absorb_guest_run(PoolState& state, const std::string& dir, GuestRecord& record) {
+  if (!fs::exists(dir + "/run.json")) return;
+  RunResult written = load_run(dir);
+  state.adopt_info(written.info);
+  for (const auto& result : written.instances) state.add(record, result, false);
+}
+
 // One guest's boots, until the queue is empty or it may not go on.
 void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool several, GuestRecord& record) {
   const GuestPoolSettings& settings = state.settings();
@@ -146,7 +154,14 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
       state.relay().guest_line(guest, line, event);
     };
     limits.on_started = [&](const std::string& name) { state.progress().started(guest, name); };
-    limits.on_finished = [&](const std::string& name, Status status) { state.progress().finished(guest, name, status); };
+    // The guest rewrote its run.json before it sent the result: keep
+    // RUN/run.json as current as a single guest kept it, for --resume
+    // after the host itself was killed.
+    limits.on_finished = [&](const std::string& name, Status status) {
+      state.progress().finished(guest, name, status);
+      absorb_guest_run(state, dir, record);
+      state.save(launch.kernel.release);
+    };
     if (!settings.quiet)
       std::cerr << "daxtorture vm: " << prefix << "booting " << launch.kernel.release << " (" << launch.kernel.label
                 << ") under " << launch.accel << ", " << may_run.size() << " instances left, results in "
@@ -160,11 +175,7 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
     if (first_boot) record.first = outcome;
     record.last = outcome;
 
-    if (fs::exists(dir + "/run.json")) {
-      RunResult written = load_run(dir);
-      state.adopt_info(written.info);
-      for (const auto& result : written.instances) state.add(record, result, false);
-    }
+    absorb_guest_run(state, dir, record);
     // What it took and did not report: the running instance gets the
     // guest's fate, the power cut's instance waits for the next boot, and
     // one taken but never started goes back to the queue.
