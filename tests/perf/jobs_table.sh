@@ -65,7 +65,7 @@ for j in $jobs; do
   [ "$rc" -le 1 ] || { echo "jobs_table: J=$j exited $rc; see $run.log" >&2; tail -3 "$run.log" >&2; }
   read -r wall user sys < "$run.time" || { wall=0; user=0; sys=0; }
   cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.0f", u + s }')
-  share=$(awk -v u="$user" -v s="$sys" -v w="$wall" -v c="$cores" 'BEGIN { printf "%.0f", w > 0 ? 100 * (u + s) / (w * c) : 0 }')
+  share=$(awk -v u="$user" -v s="$sys" -v w="$wall" -v c="$cores" 'BEGIN { printf "%.0f", (w > 0) ? 100 * (u + s) / (w * c) : 0 }')
   minutes=$(awk -v w="$wall" 'BEGIN { printf "%d:%02d", w / 60, w % 60 }')
   per_guest=$(jq -r '.info.environment.guests // ""' "$run/run.json" 2>/dev/null |
               sed -E 's/: ([0-9]+) instances[^;]*/: \1/g; s/;/,/g')
