@@ -43,7 +43,8 @@ class KtapRelay {
   void host_result(const InstanceResult& result);
 
   size_t results_printed() const;
-  bool printed(const std::string& name) const;
+  // By KTAP description: a repetition "NAME#2" is "NAME_2" on the stream.
+  bool printed(const std::string& description) const;
 
  private:
   void print_locked(const std::vector<std::string>& lines);

@@ -84,6 +84,18 @@ TEST(KtapRelay, HostVerdictsOnceWithTheKnownFailureLineLast) {
             "not ok 2 crashed # ERROR CRASH: guest kernel panic: boom while this instance ran\n");
 }
 
+TEST(KtapRelay, ARepetitionStreamedIsNotPrintedAgain) {
+  std::ostringstream out;
+  KtapRelay relay(out);
+  FakeGuest guest{relay, 0, {}};
+  guest.send("ok 2 a/xfs/4k_2");  // how the guest writes "a/xfs/4k#2"
+  InstanceResult repeated;
+  repeated.name = "a/xfs/4k#2";
+  relay.host_result(repeated);
+  EXPECT_EQ(out.str(), "ok 1 a/xfs/4k_2\n");
+  EXPECT_EQ(relay.results_printed(), 1u);
+}
+
 TEST(KtapRelay, KnownFailureLineBeforeAStreamedResult) {
   std::ostringstream out;
   KtapRelay relay(out, [](const std::string&, Status status) {
