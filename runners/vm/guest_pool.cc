@@ -4,12 +4,14 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <thread>
 
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "runners/results_store.h"
+#include "runners/shard.h"
 #include "runners/vm/boot_plan.h"
 #include "runners/vm/guest_fate.h"
 #include "runners/vm/guest_launch.h"
@@ -220,6 +222,18 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
   record.power_cuts = history.power_cuts;
 }
 }  // namespace
+
+std::vector<std::string> queue_order(const std::vector<Instance>& instances, int jobs) {
+  std::vector<size_t> order(instances.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (jobs > 1)
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return expected_seconds(instances[a]) > expected_seconds(instances[b]);
+    });
+  std::vector<std::string> names;
+  for (size_t i : order) names.push_back(instances[i].name());
+  return names;
+}
 
 std::string guest_folder(const std::string& run_dir, int guest) {
   return run_dir + "/.guest/g" + std::to_string(guest + 1);

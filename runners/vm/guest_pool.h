@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/registry.h"
 #include "core/result.h"
 #include "runners/progress.h"
 #include "runners/vm/guest_session.h"
@@ -70,6 +71,12 @@ std::string guest_run_script(const QemuLaunch& launch, const GuestPoolSettings& 
 // silence limit and each instance's budget (hang detection by progress).
 GuestSessionLimits session_limits(const std::vector<std::string>& instances, double scale,
                                   long hang_timeout_s);
+
+// The order guests take the instances in. One guest: the run's order.
+// Several: longest expected first (runners/shard.h's estimate; ties keep
+// the run's order), so that no guest starts a long instance while the
+// others are about to finish.
+std::vector<std::string> queue_order(const std::vector<Instance>& instances, int jobs);
 
 // Folder of guest `guest` (0-based) in the run folder, host side.
 std::string guest_folder(const std::string& run_dir, int guest);

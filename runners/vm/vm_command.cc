@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
-#include <numeric>
 #include <optional>
 
 #include "core/command.h"
@@ -171,21 +170,6 @@ void print_expectation_summary(const RunResult& run) {
     if (instance.expectation != Expectation::none)
       std::cerr << "daxtorture vm: " << expectation_name(instance.expectation) << ": " << instance.name
                 << " " << status_name(instance.status) << "\n";
-}
-
-// The order guests take the instances in. One guest: the run's order. Several:
-// longest expected first (stable), so that no guest starts a long instance
-// when the others are about to finish.
-std::vector<std::string> queue_order(const std::vector<Instance>& instances, int jobs) {
-  std::vector<size_t> order(instances.size());
-  std::iota(order.begin(), order.end(), 0);
-  if (jobs > 1)
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return expected_seconds(instances[a]) > expected_seconds(instances[b]);
-    });
-  std::vector<std::string> names;
-  for (size_t i : order) names.push_back(instances[i].name());
-  return names;
 }
 
 void record_guests(const GuestPoolResult& pool, int jobs, const JobLimits& limits, bool jobs_given,

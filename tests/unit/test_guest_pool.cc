@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace dt {
 namespace {
 
@@ -55,6 +57,23 @@ TEST(GuestPool, EachInstanceHasItsScaledTimeoutPlusGrace) {
   GuestSessionLimits overridden = session_limits({"selftest_guest_panic/none/default"}, 4, 40);
   EXPECT_EQ(overridden.instance_budget.at("selftest_guest_panic/none/default").count(), 40);
   EXPECT_EQ(overridden.silence.count(), 40);
+}
+
+TEST(GuestPool, SeveralGuestsTakeTheLongestFirstOneKeepsTheRunOrder) {
+  std::vector<Instance> run = select_instances(
+      {"uring_fixed_buffers_fsdax/xfs/shared", "selftest_guest_panic/none/default",
+       "uring_fixed_buffers_fsdax/ext4/shared"});
+  ASSERT_EQ(run.size(), 3u);
+  std::vector<std::string> in_run_order;
+  for (const auto& instance : run) in_run_order.push_back(instance.name());
+  EXPECT_EQ(queue_order(run, 1), in_run_order);
+  std::vector<std::string> parallel = queue_order(run, 2);
+  ASSERT_EQ(parallel.size(), 3u);
+  EXPECT_EQ(parallel[0], "selftest_guest_panic/none/default") << "60 s before the 30 s ones";
+  // Ties keep the run's order.
+  std::vector<std::string> short_ones(in_run_order);
+  short_ones.erase(std::find(short_ones.begin(), short_ones.end(), "selftest_guest_panic/none/default"));
+  EXPECT_EQ(std::vector<std::string>(parallel.begin() + 1, parallel.end()), short_ones);
 }
 
 }  // namespace
