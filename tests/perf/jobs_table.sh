@@ -36,22 +36,8 @@ fi
 mkdir -p "$results"
 cores=$(nproc)
 
-# status_of KTAP NAME: the verdict of NAME in a KTAP stream.
-status_of() {
-  awk -v name="$2" '
-    { line = $0; sub(/^not ok [0-9]+ /, "NOTOK ", line); sub(/^ok [0-9]+ /, "OK ", line) }
-    line ~ /^(OK|NOTOK) / {
-      split(line, word, " ")
-      if (word[2] != name) next
-      rest = substr(line, length(word[1]) + length(word[2]) + 3)
-      if (word[1] == "OK") status = (rest ~ /^# SKIP/) ? "SKIP" : "PASS"
-      else if (rest ~ /^# TIMEOUT/) status = "TIMEOUT"
-      else if (rest ~ /^# ERROR CRASH/) status = "CRASH"
-      else if (rest ~ /^# ERROR/) status = "BROKEN"
-      else status = "FAIL"
-    }
-    END { print (status == "" ? "MISSING" : status) }' "$1"
-}
+# ktap_status KTAP NAME: the verdict of NAME in a KTAP stream (the VM tests' reader).
+DAXTORTURE_BIN=$daxtorture DAXTORTURE_TEST_RESULTS=$results . "$top/tests/vm/lib.sh"
 
 reference=
 rows=
@@ -72,8 +58,8 @@ for j in $jobs; do
   [ -z "$reference" ] && reference=$run.ktap
   moved=
   for name in $(sed -nE 's/^(not )?ok [0-9]+ ([^ ]+).*/\2/p' "$reference"); do
-    before=$(status_of "$reference" "$name")
-    after=$(status_of "$run.ktap" "$name")
+    before=$(ktap_status "$reference" "$name")
+    after=$(ktap_status "$run.ktap" "$name")
     [ "$before" = "$after" ] || moved="$moved${moved:+, }$name $before→$after"
   done
   rows="$rows| $j | $minutes | $cpu s | $share % | $per_guest | ${moved:-none} |
