@@ -44,6 +44,12 @@ class Context {
   std::string name() const { return instance_.name(); }
   const std::string& fs() const { return instance_.fs; }
   const std::string& variant() const { return instance_.variant; }
+  // The variant as the body's typed value (the table its spec's variants
+  // come from; registration made sure it parses).
+  template <typename Variant>
+  Variant variant(const NameTable<Variant>& variants) const {
+    return variants.parse_or_throw(variant());
+  }
   const WorkloadSpec& spec() const { return instance_.workload->spec; }
   const InstanceEnvironment& env() const { return env_; }
 
@@ -52,10 +58,10 @@ class Context {
     return env_.test_dir + "/" + file_name;
   }
 
-  // true when the run asked for this fault (see WorkloadSpec::injections).
-  // BROKEN (SetupError) when the spec does not declare the fault: a typo
-  // would otherwise make an injection that can never be requested.
-  bool injected(const std::string& fault) const;
+  // true when the run asked for this fault (see WorkloadSpec::injections),
+  // named by the body's typed table, never by a string literal. BROKEN
+  // (SetupError) when the spec does not declare the fault: it could never
+  // be requested, and its check would prove nothing.
   template <typename Fault>
   bool injected(const NameTable<Fault>& faults, Fault fault) const {
     return injected(faults.name(fault));
@@ -76,6 +82,8 @@ class Context {
   [[noreturn]] void cut_power() const;
 
  private:
+  bool injected(const std::string& fault) const;
+
   const Instance& instance_;
   InstanceEnvironment env_;
 };

@@ -4,6 +4,7 @@
 // variants a spec declares, at parse time for anything typed by a user).
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <optional>
 #include <stdexcept>
@@ -37,6 +38,12 @@ class NameTable {
     if (auto value = parse(name)) return *value;
     throw std::invalid_argument("'" + std::string(name) + "' is not " + what_ + " (one of: " +
                                 joined(", ") + ")");
+  }
+
+  // Whether the table has the name, as a function (a spec's NameList keeps
+  // it). The table must outlive the function: tables are statics.
+  std::function<bool(const std::string&)> accepts() const {
+    return [this](const std::string& name) { return parse(name).has_value(); };
   }
 
   const char* name(Value value) const {

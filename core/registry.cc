@@ -49,8 +49,8 @@ bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
     throw std::logic_error(std::string(source_file) + ": fsdax workload '" +
                            spec.name + "' lists no filesystem");
   // Variants and injections are names a user types (-t, --inject): each must
-  // be a slug, once. A typed variant set (spec.accepts_variant, from a
-  // NameTable or a cell type) must accept every variant the spec declares.
+  // be a slug, once; a typed set (NameList::known, from a NameTable or a
+  // cell type) must know every name the spec declares.
   auto refuse = [&](const std::string& what) {
     throw std::logic_error(std::string(source_file) + ": workload '" + spec.name + "': " + what);
   };
@@ -68,9 +68,14 @@ bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
   if (spec.variants.empty()) refuse("declares no variant");
   check_names(spec.variants, "variant", true);
   check_names(spec.injections, "injection", false);
-  if (spec.accepts_variant)
-    for (const auto& variant : spec.variants)
-      if (!spec.accepts_variant(variant)) refuse("variant '" + variant + "' is not one its body knows");
+  auto check_known = [&](const NameList& names, const char* kind) {
+    if (!names.known) return;
+    for (const auto& name : names)
+      if (!names.known(name))
+        refuse(std::string(kind) + " '" + name + "' is not one its body knows");
+  };
+  check_known(spec.variants, "variant");
+  check_known(spec.injections, "injection");
   registry().push_back({spec, body, source_file});
   return true;
 }

@@ -65,6 +65,10 @@ void report_note(const std::string& text) {
   send({{"event", "note"}, {"text", text}});
 }
 
+void report_namespace_changed(const std::string& what) {
+  send({{"event", "namespace_changed"}, {"what", what}});
+}
+
 void fold_report_line(const std::string& line, ChildReport& report) {
   if (line.empty()) return;
   auto event = nlohmann::json::parse(line, nullptr, false);
@@ -86,6 +90,8 @@ void fold_report_line(const std::string& line, ChildReport& report) {
       if (report.broken_reason.empty()) report.broken_reason = event.at("reason");
     } else if (kind == "note") {
       report.notes.push_back(event.at("text"));
+    } else if (kind == "namespace_changed") {
+      report.namespace_changes.push_back(event.at("what"));
     } else {
       report.malformed.push_back(line);
     }

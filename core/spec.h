@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/name_table.h"
 #include "core/result.h"
 
 namespace dt {
@@ -33,10 +34,22 @@ struct Needs {
   // over brd), for pins held for a controlled time.
   bool slow_device = false;
   uint64_t slow_delay_ms = 3000;             // how long each slow I/O is held
-  // The workload disables, unbinds or reconfigures its namespace and puts
-  // it back: the runner re-reads the namespace afterwards (a devdax device
-  // may come back under a new name) and replaces it if it did not come back.
-  bool reconfigures_namespace = false;
+};
+
+// A spec's variants or injections: the names a user types (-t, --inject)
+// and, when the body reads them through a NameTable (or a cell type), the
+// parser that knows them (`.variants = kSplits`). Registration refuses a
+// declared name the parser does not know, so no body ever falls through to
+// a default for a name it never heard of.
+struct NameList : std::vector<std::string> {
+  NameList() = default;
+  NameList(std::initializer_list<std::string> names) : std::vector<std::string>(names) {}
+  NameList(std::vector<std::string> names) : std::vector<std::string>(std::move(names)) {}
+  template <typename Value>
+  NameList(const NameTable<Value>& table)  // NOLINT: implicit, so a spec names the table
+      : std::vector<std::string>(table.names()), known(table.accepts()) {}
+  // Empty: untyped (a lone "default" variant the body never compares).
+  std::function<bool(const std::string& name)> known;
 };
 
 struct WorkloadSpec {
@@ -46,21 +59,17 @@ struct WorkloadSpec {
   Needs needs;
   std::vector<FixTag> fixes;                  // kernel commits it guards
   std::chrono::seconds timeout{120};
-  std::vector<std::string> variants = {"default"};
+  NameList variants = {"default"};
   bool in_default_set = true;                 // selftests opt out
   // Faults the workload can simulate (`--inject NAME`) to prove that each of
   // its checks fails when the behaviour it guards breaks. Never set in a
   // nightly run; a run with injections says so in its results.
-  std::vector<std::string> injections;
+  NameList injections;
   // The instance cuts the guest's power halfway (Context::cut_power): the
   // host kills QEMU, boots again on the same NVDIMM backing file and runs
   // the body a second time on the filesystem the first boot left, with
   // Context::after_power_cut() true. Only under 'daxtorture vm'.
   bool power_cut = false;
-  // Typed variants: the body's own parser (e.g. a NameTable's or a cell
-  // type's). Registration refuses a declared variant it does not accept, so
-  // no body ever falls through to a default for a name it does not know.
-  std::function<bool(const std::string& variant)> accepts_variant;
 };
 
 using WorkloadBody = void (*)(Context&);

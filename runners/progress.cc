@@ -59,3 +59,50 @@ void Progress::summary(const RunResult& run) const {
 }
 
 }  // namespace dt
+
+namespace dt {
+
+GuestsProgress::GuestsProgress(size_t total, int guests, bool quiet)
+    : total_(total), quiet_(quiet), running_(static_cast<size_t>(guests)),
+      started_(std::chrono::steady_clock::now()) {}
+
+std::string GuestsProgress::line(double elapsed_s, int guest, const std::string& event) const {
+  const bool several = running_.size() > 1;
+  std::string text = Progress::format_elapsed(elapsed_s) + " " +
+                     (several ? "g" + std::to_string(guest + 1) + ": " : "") + event + " (" +
+                     std::to_string(done_) + "/" + std::to_string(total_) + " done, " +
+                     std::to_string(total_ > done_ ? total_ - done_ : 0) + " left";
+  for (size_t other = 0; other < running_.size(); ++other)
+    if (several && static_cast<int>(other) != guest)
+      text += "; g" + std::to_string(other + 1) + ": " + (running_[other].empty() ? "idle" : running_[other]);
+  return text + ")";
+}
+
+void GuestsProgress::print(int guest, const std::string& event) {
+  if (quiet_) return;
+  double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  std::cerr << "daxtorture vm: " << line(elapsed, guest, event) << std::endl;
+}
+
+void GuestsProgress::started(int guest, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  running_[static_cast<size_t>(guest)] = name;
+  print(guest, "running " + name);
+}
+
+void GuestsProgress::finished(int guest, const std::string& name, Status status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  running_[static_cast<size_t>(guest)].clear();
+  ++done_;
+  print(guest, std::string(status_name(status)) + " " + name);
+}
+
+void GuestsProgress::judged(int guest, const std::string& name, Status status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++done_;
+  if (guest < 0) return;  // the run's end lists those
+  running_[static_cast<size_t>(guest)].clear();
+  print(guest, std::string(status_name(status)) + " " + name + " (judged by the host)");
+}
+
+}  // namespace dt

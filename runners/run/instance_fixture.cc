@@ -11,7 +11,7 @@ InstanceEnvironment InstanceFixture::prepare(const Instance& instance,
   InstanceEnvironment env;
   env.artifacts_dir = artifacts_dir;
   env.after_power_cut = after_power_cut;
-  recheck_namespaces_ = needs.reconfigures_namespace && pool_;
+  recheck_namespaces_ = false;
 
   if (needs.mode != NamespaceMode::none && !pool_)
     throw SkipRequest("needs a pmem namespace; this run owns none (pass --region with "
@@ -39,6 +39,10 @@ InstanceEnvironment InstanceFixture::prepare(const Instance& instance,
     env.slow_size = slow_device_->size();
   }
   return env;
+}
+
+void InstanceFixture::namespace_changed(const std::vector<std::string>& changes) {
+  if (!changes.empty() && pool_) recheck_namespaces_ = true;
 }
 
 std::vector<std::string> InstanceFixture::release() {

@@ -26,6 +26,11 @@ class InstanceFixture {
   // first half left instead of making a new one.
   InstanceEnvironment prepare(const Instance& instance, const std::string& artifacts_dir,
                               bool after_power_cut = false);
+  // The instance's fixture handles changed its namespace (disabled,
+  // unbound or reconfigured it, and put it back): release() re-reads the
+  // run's namespaces, which may have come back under other names or not
+  // at all. `changes`: what the handles reported, one entry each.
+  void namespace_changed(const std::vector<std::string>& changes);
   // Takes down what prepare() made. Returns what could not be cleaned,
   // one problem per entry; an empty list means the state is clean.
   std::vector<std::string> release();
@@ -36,7 +41,7 @@ class InstanceFixture {
  private:
   NamespacePool* pool_;
   bool in_own_vm_;
-  bool recheck_namespaces_ = false;  // the instance reconfigures its namespace
+  bool recheck_namespaces_ = false;  // a fixture handle changed a namespace
   std::unique_ptr<fixtures::DaxFilesystem> filesystem_;
   std::unique_ptr<fixtures::SlowDevice> slow_device_;
 };

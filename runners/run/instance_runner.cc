@@ -178,6 +178,11 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
       kernel_unfit_ = result.name + " left a task stuck in the kernel";
       fixture_held_ = true;
     } else {
+      if (!outcome.report.namespace_changes.empty())
+        ctx_note(artifacts_dir, "the instance's fixture handles changed its namespace (" +
+                                    join(outcome.report.namespace_changes, "; ") +
+                                    "): the run's namespaces are re-read");
+      fixture.namespace_changed(outcome.report.namespace_changes);
       auto problems = fixture.release();
       if (!problems.empty()) {
         std::string text = "fixture teardown: " + join(problems, "; ");

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "core/command.h"
@@ -22,6 +23,7 @@
 #include "runners/run/process_group.h"
 #include "runners/progress.h"
 #include "runners/results_store.h"
+#include "runners/work_queue.h"
 
 namespace dt {
 
@@ -60,6 +62,10 @@ options:
   --vm-guest TOKEN       internal: set by 'daxtorture vm' inside its guest
   --after-power-cut NAME internal: this boot follows the power cut instance
                          NAME asked for; NAME runs first, on what the cut left
+  --queue DIR            internal: take the instances one by one from the
+                         queue folder DIR that parallel guests share
+                         (runners/work_queue.h), into RUN_DIR/taken; -t names
+                         every instance the queue may hold
 
 exit status: 0 all instances passed or skipped, 1 any instance failed,
 2 usage or environment error.
@@ -83,6 +89,7 @@ struct RunOptions {
   std::vector<std::string> injections;
   int repeat = 1;
   std::string after_power_cut;
+  std::string queue;
 };
 
 RunOptions parse_options(Args& args) {
@@ -103,6 +110,7 @@ RunOptions parse_options(Args& args) {
     else if (*option == "--machine") options.machine = args.value(*option);
     else if (*option == "--vm-guest") options.vm_token = args.value(*option);
     else if (*option == "--after-power-cut") options.after_power_cut = args.value(*option);
+    else if (*option == "--queue") options.queue = args.value(*option);
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--timeout-scale") {
@@ -158,6 +166,8 @@ int run_main(Args& args) {
        !instances[0].workload->spec.power_cut))
     throw UsageError("--after-power-cut NAME is set by 'daxtorture vm' for the boot after a power "
                      "cut: NAME must be a power-cut instance selected first, with --vm-guest");
+  if (!options.queue.empty() && options.vm_token.empty())
+    throw UsageError("--queue is set by 'daxtorture vm' for its guests (with --vm-guest); drop it");
 
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
@@ -265,12 +275,38 @@ int run_main(Args& args) {
 
   Progress progress(instances.size());
   save_run(run_dir, run);
-  for (size_t i = 0; i < instances.size(); ++i) {
-    const Instance& instance = instances[i];
+  // Without a queue, the selection in its order; with one, the instance the
+  // power cut left first (it is no longer queued), then whatever the queue
+  // hands this guest.
+  std::map<std::string, const Instance*> by_name;
+  for (const auto& instance : instances) by_name[instance.name()] = &instance;
+  // `place`: where the instance stands in the whole run, for the progress
+  // lines ("[3/12] running NAME"): its queue position when queued.
+  size_t place = 0;
+  auto next_instance = [&](size_t i) -> const Instance* {
+    place = i;
+    if (options.queue.empty()) return i < instances.size() ? &instances[i] : nullptr;
+    if (i == 0 && !options.after_power_cut.empty()) return &instances[0];
+    auto entry = take_next(options.queue, run_dir + "/taken");
+    if (!entry) return nullptr;
+    place = std::stoul(entry->file) - 1;
+    auto found = by_name.find(entry->name);
+    if (found == by_name.end())
+      throw UsageError("the queue " + options.queue + " holds " + entry->name +
+                       ", which -t does not select; fix: name every queued instance with -t");
+    return found->second;
+  };
+  auto left_after = [&](size_t i) {
+    return options.queue.empty() ? instances.size() - i - 1 : queue_entries(options.queue).size();
+  };
+  for (size_t i = 0;; ++i) {
+    const Instance* next = next_instance(i);
+    if (!next) break;
+    const Instance& instance = *next;
     each_ktap([&](reports::KtapWriter& writer) {
-      writer.diagnostic(progress.running_line(i, instance.name()));
+      writer.diagnostic(progress.running_line(place, instance.name()));
     });
-    progress.started(i, instance.name());
+    progress.started(place, instance.name());
     InstanceResult result;
     if (!pool_error.empty() && instance.workload->spec.needs.mode != NamespaceMode::none) {
       result = not_run_result(instance, Status::broken, pool_error);
@@ -281,9 +317,9 @@ int run_main(Args& args) {
     run.instances.push_back(result);
     save_run(run_dir, run);
     each_ktap([&](reports::KtapWriter& writer) { writer.result(i + 1, result); });
-    progress.finished(i, result);
+    progress.finished(place, result);
     if (!runner.kernel_unfit().empty()) {
-      size_t left = instances.size() - i - 1;
+      size_t left = left_after(i);
       if (settings.in_own_vm) {
         // The host boots a fresh guest for the instances not reported.
         if (left > 0)

@@ -71,6 +71,22 @@ QemuLaunch prepare_guest_launch(const GuestKernel& kernel, const MachineProfile&
   return launch;
 }
 
+QemuLaunch launch_for_guest(const QemuLaunch& first, int guest) {
+  QemuLaunch launch = first;
+  const std::string dir = first.run_dir + "/.guest/g" + std::to_string(guest);
+  make_directories(dir);
+  launch.token = random_token();
+  launch.monitor_socket = "/tmp/daxtorture-" + launch.token + ".monitor";
+  launch.ktap_file = dir + "/ktap.stream";
+  launch.nvdimm_file = dir + "/nvdimm.img";
+  require_space_for_nvdimm(launch.nvdimm_file, first.profile.nvdimm_size);
+  std::error_code ignored;
+  fs::remove(launch.nvdimm_file, ignored);
+  std::ofstream(launch.nvdimm_file).close();
+  fs::resize_file(launch.nvdimm_file, first.profile.nvdimm_size);
+  return launch;
+}
+
 // A guest that dies before its userspace ran nothing: boot it again. TCG
 // occasionally crashes a kernel while it patches its own text at boot.
 GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::string& console_log,
@@ -82,7 +98,7 @@ GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::st
     bool died_early = !outcome.reached_userspace && outcome.init_fatal.empty() &&
                       !outcome.deadline_hit && !outcome.silent_too_long && !outcome.interrupted;
     if (!died_early || attempt == kBootAttempts) return outcome;
-    std::cerr << "daxtorture vm: the guest died before its userspace started ("
+    std::cerr << "daxtorture vm: " << limits.label << "the guest died before its userspace started ("
               << (outcome.panic_line.empty() ? "no panic line" : outcome.panic_line)
               << "); booting again, attempt " << attempt + 1 << " of " << kBootAttempts << std::endl;
     std::filesystem::remove(launch.ktap_file);

@@ -19,6 +19,12 @@ QemuLaunch prepare_guest_launch(const GuestKernel& kernel, const MachineProfile&
                                 const std::string& run_dir, const std::string& nvdimm,
                                 const std::string& accel, bool quiet);
 
+// Guest number `guest` (2, 3, ...) of a run with parallel guests: the same
+// kernel, image, profile and accelerator as `first`, with its own token,
+// monitor socket, KTAP channel and a new NVDIMM backing file, all under
+// RUN_DIR/.guest/gN.
+QemuLaunch launch_for_guest(const QemuLaunch& first, int guest);
+
 // Runs a guest session; a guest that dies before its userspace ran
 // nothing and is booted again (at most 3 boots). `attempts` counts boots.
 GuestSessionOutcome boot_until_userspace(const QemuLaunch& launch, const std::string& console_log,

@@ -50,33 +50,6 @@ pid_t spawn_qemu(const std::vector<std::string>& argv, int console_fd) {
   return pid;
 }
 
-// Copies a guest KTAP line to stdout, continuing the numbering of an earlier
-// boot of the same run.
-void forward_ktap_line(const std::string& line, const reports::KtapEvent& event,
-                       const GuestSessionLimits& limits) {
-  using Kind = reports::KtapEvent::Kind;
-  if (event.depth == 0 && limits.ktap_header_done &&
-      (event.kind == Kind::version || event.kind == Kind::plan))
-    return;
-  // One boot's totals are not the run's; the host prints those at the end.
-  if (event.depth == 0 && event.kind == Kind::diagnostic && event.text.rfind("Totals:", 0) == 0) return;
-  if (event.depth == 0 && event.kind == Kind::result && limits.result_diagnostic) {
-    std::string text = limits.result_diagnostic(event.result.name, reports::ktap_status(event.result));
-    if (!text.empty()) std::cout << "# " << text << std::endl;
-  }
-  if (event.depth == 0 && event.kind == Kind::result && limits.ktap_number_offset > 0) {
-    size_t ok = line.find("ok ");
-    size_t digits = ok == std::string::npos ? std::string::npos : ok + 3;
-    size_t end = digits == std::string::npos ? digits : line.find_first_not_of("0123456789", digits);
-    if (end != std::string::npos && end > digits) {
-      std::cout << line.substr(0, digits)
-                << event.result.number + limits.ktap_number_offset << line.substr(end) << std::endl;
-      return;
-    }
-  }
-  std::cout << line << std::endl;
-}
-
 // Presses Alt+SysRq+KEY on the guest's keyboard through QEMU's monitor: the
 // guest kernel prints to the console even when its userspace is stuck.
 bool send_sysrq(const std::string& monitor_socket, char key) {
@@ -181,7 +154,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   };
   auto on_ktap_line = [&](const std::string& line) {
     auto event = ktap.feed_line(line);
-    if (limits.forward_ktap) forward_ktap_line(line, event, limits);
+    if (limits.on_ktap_line) limits.on_ktap_line(line, event);
+    else if (limits.forward_ktap) std::cout << line << std::endl;
     if (event.kind == reports::KtapEvent::Kind::plan) outcome.planned = event.planned;
     if (event.kind == reports::KtapEvent::Kind::diagnostic &&
         event.text.find("] running ") != std::string::npos) {
@@ -190,7 +164,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
       auto budget = limits.instance_budget.find(outcome.last_running);
       running_budget = budget != limits.instance_budget.end() ? budget->second : limits.silence;
       if (outcome.first_instance_after_s < 0) outcome.first_instance_after_s = seconds_since_start();
-      if (limits.show_progress)
+      if (limits.on_started) limits.on_started(outcome.last_running);
+      else if (limits.show_progress)
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
                   << event.text << std::endl;
     }
@@ -201,7 +176,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
       ++done;
       outcome.last_running.clear();
       running_since.reset();
-      if (limits.show_progress)
+      if (limits.on_finished) limits.on_finished(event.result.name, reports::ktap_status(event.result));
+      else if (limits.show_progress)
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
                   << status_name(reports::ktap_status(event.result)) << " " << event.result.name
                   << " (" << done << "/" << outcome.planned << " done)" << std::endl;
@@ -249,7 +225,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
       outcome.instance_overdue = true;
       outcome.overdue_budget_s = running_budget.count();
       if (limits.show_progress)
-        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
+        std::cerr << "daxtorture vm: " << limits.label << Progress::format_elapsed(seconds_since_start()) << " "
                   << outcome.last_running << " has no result " << running_budget.count()
                   << " s after it started: hung; dumping its stacks (sysrq w, l), then a fresh guest"
                   << std::endl;

@@ -51,15 +51,19 @@ struct GuestSessionLimits {
   // task's own reports keep it busy). By instance name; an instance not
   // listed gets `silence`.
   std::map<std::string, std::chrono::seconds> instance_budget;
-  bool forward_ktap = true;         // copy the guest's KTAP to stdout
-  // A later boot of the same run continues the stream: its header is not
-  // repeated and its results are renumbered after the earlier ones.
-  size_t ktap_number_offset = 0;
-  bool ktap_header_done = false;
+  // Where each line of the guest's KTAP channel goes: a 'daxtorture vm'
+  // run hands it to its KtapRelay (one stream for every boot and guest);
+  // unset, the line is copied to stdout as it is (vm bench's table) when
+  // forward_ktap is set.
+  std::function<void(const std::string& line, const reports::KtapEvent& event)> on_ktap_line;
+  bool forward_ktap = true;
   bool show_progress = true;        // progress lines on stderr
-  // A diagnostic to print right before a forwarded result line (the known
-  // failure convention of reports/ktap.h); "" for none.
-  std::function<std::string(const std::string& name, Status status)> result_diagnostic;
+  // Set: called when an instance starts and when its result arrives,
+  // instead of this session's own progress lines (parallel guests share
+  // one progress line).
+  std::function<void(const std::string& name)> on_started;
+  std::function<void(const std::string& name, Status status)> on_finished;
+  std::string label;                // names the guest in messages ("guest 2: "), "" for one guest
 };
 
 GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::string& console_log,

@@ -13,6 +13,7 @@
 #include "runners/vm/guest_launch.h"
 #include "runners/vm/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
+#include "runners/vm/vm_options.h"
 
 namespace fs = std::filesystem;
 
@@ -50,7 +51,7 @@ clock:
                          on one CPU do not fault at the same time).
 
 options (as for 'daxtorture vm'):
-  --kernel-package NAME, --kernel IMAGE, --modules DIR
+  --kernel-package NAME, --kernel IMAGE, --modules DIR, --tree DIR, --lean
   --results DIR, --run-id ID, --profile FILE, --accel auto|tcg|kvm,
   --nvdimm FILE, --quiet
   --inject FAULT         as for 'daxtorture bench' (fault_around, misaligned,
@@ -72,14 +73,9 @@ std::string host_name() {
 }
 
 struct VmBenchOptions {
-  std::string kernel_package = "default";
-  std::string kernel_image, modules, run_id, nvdimm;
-  std::string results = "results";
-  std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
-  std::string accel = "auto";
+  GuestOptions guest;
   std::string clock = "auto";
   int smp = 0;                      // 0: the default of the clock
-  bool quiet = false;
   std::vector<std::string> passthrough;
 };
 
@@ -101,29 +97,19 @@ VmBenchOptions parse_options(Args& args) {
   while (!args.done()) {
     auto option = args.option();
     if (!option) throw UsageError("unexpected argument; 'daxtorture vm bench' takes options only");
-    if (*option == "--kernel-package") o.kernel_package = args.value(*option);
-    else if (*option == "--kernel") o.kernel_image = args.value(*option);
-    else if (*option == "--modules") o.modules = args.value(*option);
-    else if (*option == "--results") o.results = args.value(*option);
-    else if (*option == "--run-id") o.run_id = args.value(*option);
-    else if (*option == "--profile") o.profile = args.value(*option);
-    else if (*option == "--accel") o.accel = args.value(*option);
-    else if (*option == "--nvdimm") o.nvdimm = args.value(*option);
-    else if (*option == "--clock") o.clock = args.value(*option);
+    if (parse_guest_option(args, *option, o.guest)) continue;
+    if (*option == "--clock") o.clock = args.value(*option);
     else if (*option == "--smp") o.smp = parse_smp(args.value(*option));
-    else if (*option == "--quiet") o.quiet = true;
     else if (*option == "--inject") {
       o.passthrough.push_back("--inject");
       o.passthrough.push_back(args.value(*option));
     } else if (option->rfind("--benchmark_", 0) == 0) o.passthrough.push_back(*option + "=" + args.value(*option));
     else unknown_option("vm bench", *option);
   }
-  if (o.accel != "auto" && o.accel != "tcg" && o.accel != "kvm")
-    throw UsageError("--accel takes auto, tcg or kvm, not '" + o.accel + "'");
-  if (!o.modules.empty() && o.kernel_image.empty()) throw UsageError("--modules goes with --kernel IMAGE");
+  check_guest_options(o.guest);
   if (o.clock != "auto" && o.clock != "icount" && o.clock != "wall")
     throw UsageError("--clock takes icount, wall or auto, not '" + o.clock + "'");
-  if (o.clock == "icount" && o.accel == "kvm")
+  if (o.clock == "icount" && o.guest.accel == "kvm")
     throw UsageError("--clock icount needs TCG (QEMU counts instructions only when it translates "
                      "them); fix: --accel tcg, or --clock wall under KVM");
   return o;
@@ -164,16 +150,15 @@ int vm_bench_main(Args& args) {
                      "qemu-system-x86, or run tools/setup");
   if (geteuid() != 0) throw UsageError("'daxtorture vm bench' needs root; run it with sudo");
   auto started = std::chrono::steady_clock::now();
-  GuestKernel kernel = options.kernel_image.empty() ? locate_debian_kernel(options.kernel_package)
-                                                    : locate_kernel_image(options.kernel_image, options.modules);
-  require_pmem_support(kernel);
-  MachineProfile profile = load_machine_profile(options.profile);
-  std::string run_id = options.run_id.empty() ? default_run_id(kernel.release) + "-bench" : options.run_id;
-  std::string run_dir = fs::absolute(options.results + "/" + run_id);
+  GuestKernel kernel = locate_guest_kernel(options.guest);
+  MachineProfile profile = load_machine_profile(options.guest.profile);
+  std::string run_id = options.guest.run_id.empty() ? default_run_id(kernel.release) + "-bench" : options.guest.run_id;
+  std::string run_dir = fs::absolute(options.guest.results + "/" + run_id);
   prepare_results_dir(run_dir);
   if (options.smp) profile.cpus = options.smp;
-  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.nvdimm,
-                                           options.clock == "icount" ? "tcg" : options.accel, options.quiet);
+  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.guest.nvdimm,
+                                           options.clock == "icount" ? "tcg" : options.guest.accel,
+                                           options.guest.quiet);
   const std::string clock = resolve_clock(options.clock, launch.accel);
   if (clock == "icount") {
     launch.icount_shift = 0;
@@ -184,15 +169,15 @@ int vm_bench_main(Args& args) {
   GuestSessionLimits limits;
   limits.deadline = std::chrono::seconds(1800);
   limits.silence = std::chrono::seconds(600);
-  limits.show_progress = !options.quiet;
-  if (!options.quiet)
+  limits.show_progress = !options.guest.quiet;
+  if (!options.guest.quiet)
     std::cerr << "daxtorture vm bench: booting " << kernel.release << " (" << kernel.label << ") under "
               << launch.accel << " with " << launch.profile.cpus << " vCPU(s), clock "
               << (clock == "icount" ? "icount (" + icount_option(launch.icount_shift) + ")" : clock)
               << ", results in " << run_dir << std::endl;
   int attempts = 0;
   GuestSessionOutcome outcome = boot_until_userspace(launch, run_dir + "/console.log", limits, attempts);
-  clean_up_guest_launch(launch, !options.nvdimm.empty());
+  clean_up_guest_launch(launch, !options.guest.nvdimm.empty());
   // The benchmark's own table, as it arrived on stdout, beside its JSON.
   std::error_code copy_error;
   fs::copy_file(launch.ktap_file, run_dir + "/bench.txt", fs::copy_options::overwrite_existing, copy_error);

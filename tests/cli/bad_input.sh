@@ -12,7 +12,7 @@ expect_error() {
   what=$1 pattern=$2; shift 2
   rc=0
   "$@" > "$scratch/out" 2> "$scratch/err" || rc=$?
-  if [ "$rc" = 2 ] && grep -Eq "$pattern" "$scratch/err"; then
+  if [ "$rc" = 2 ] && grep -Eq -e "$pattern" "$scratch/err"; then
     echo "ok: $what: $(cat "$scratch/err")"
   else
     echo "FAIL: $what: exit $rc, message: $(cat "$scratch/err")" >&2
@@ -76,6 +76,13 @@ expect_error "results directory that cannot be written" "cannot be written.*fix:
   "$daxtorture" run --results /proc/daxtorture-results -t uring_fixed_buffers_fsdax
 expect_error "shard beyond its count" "shard takes K/N.*not '3/2'" "$daxtorture" vm --shard 3/2
 expect_error "shard that is not K/N" "shard takes K/N.*e.g. --shard 2/3.*not 'x'" "$daxtorture" vm --shard x
+expect_error "no guests" "--jobs takes the number of guests.*not '0'; fix: e.g. --jobs 2" "$daxtorture" vm --jobs 0
+expect_error "jobs that is not a number" "--jobs takes the number of guests.*not 'x'; fix:" "$daxtorture" vm --jobs x
+expect_error "one NVDIMM file for two guests" "each of the --jobs 2 guests needs its own; fix: drop --nvdimm" \
+  "$daxtorture" vm --jobs 2 --nvdimm "$scratch/nvdimm.img"
+# Refused before anything boots, with the J that fits.
+expect_error "more guests than memory" "--jobs 999 needs .* GiB of memory for the guests' RAM .* are available; fix: --jobs [0-9]+" \
+  "$daxtorture" vm --jobs 999 --results "$scratch/jobs" -t uring_fixed_buffers_fsdax/xfs/shared
 expect_error "unknown workload pattern" "no workload instance matches 'no_such_workload'.*daxtorture list" \
   "$daxtorture" run -t no_such_workload
 expect_error "unknown injected fault" "no selected workload declares the fault 'no_such_fault'" \

@@ -121,7 +121,9 @@ TEST(Reporter, FoldsEventsAndKeepsMalformedLines) {
   fold_report_line(R"({"event":"broken","reason":"second"})", report);
   fold_report_line("{not json", report);
   fold_report_line(R"({"event":"failure","file":"a.cc"})", report);
+  fold_report_line(R"({"event":"namespace_changed","what":"unbind of namespace0.1"})", report);
   ASSERT_EQ(report.failures.size(), 1u);
+  EXPECT_EQ(report.namespace_changes, std::vector<std::string>{"unbind of namespace0.1"});
   EXPECT_EQ(report.failures[0].line, 3);
   EXPECT_EQ(report.metrics[0].value, 1.5);
   EXPECT_EQ(report.broken_reason, "first");

@@ -77,6 +77,9 @@ TEST(NameTable, ParseNameAllAndTheRefusal) {
   EXPECT_STREQ(fruits.name(Fruit::apple), "apple");
   EXPECT_EQ(fruits.all().size(), 2u);
   EXPECT_EQ(fruits.names(), (std::vector<std::string>{"apple", "pear"}));
+  auto accepts = fruits.accepts();
+  EXPECT_TRUE(accepts("apple"));
+  EXPECT_FALSE(accepts("Apple"));
   try {
     fruits.parse_or_throw("plum");
     FAIL();

@@ -92,7 +92,7 @@ TEST(Registry, ATypedVariantSetRefusesUnknownNames) {
   spec.name = "registry_test_typed";
   spec.needs.mode = NamespaceMode::none;
   spec.variants = {"rw", "rx"};
-  spec.accepts_variant = [](const std::string& v) { return v == "rw"; };
+  spec.variants.known = [](const std::string& v) { return v == "rw"; };
   try {
     register_workload(spec, nullptr, "t.cc");
     FAIL() << "an unknown variant was registered";
@@ -108,13 +108,80 @@ TEST(Registry, EveryRegisteredVariantIsOneItsBodyKnows) {
   // declare a parser where they type their variants.
   size_t typed = 0;
   for (const auto& workload : all_workloads()) {
-    if (!workload.spec.accepts_variant) continue;
+    if (!workload.spec.variants.known) continue;
     ++typed;
     for (const auto& variant : workload.spec.variants)
-      EXPECT_TRUE(workload.spec.accepts_variant(variant)) << workload.spec.name << "/" << variant;
-    EXPECT_FALSE(workload.spec.accepts_variant("no_such_variant")) << workload.spec.name;
+      EXPECT_TRUE(workload.spec.variants.known(variant)) << workload.spec.name << "/" << variant;
+    EXPECT_FALSE(workload.spec.variants.known("no_such_variant")) << workload.spec.name;
   }
   EXPECT_GE(typed, 13u);  // 7 pin matrix rows, 6 teardowns
+}
+
+const Workload& registered(const std::string& name) {
+  for (const auto& workload : all_workloads())
+    if (workload.spec.name == name) return workload;
+  throw std::logic_error(name + " is not registered");
+}
+
+// Registers a copy of a real workload's spec under another name, its
+// parsers kept, and returns registration's refusal ("" when accepted).
+std::string refusal_of_copy(const std::string& name, const std::string& extra_variant,
+                            const std::string& extra_injection) {
+  WorkloadSpec copy = registered(name).spec;
+  copy.name = "registry_test_copy_of_" + name;
+  if (!extra_variant.empty()) copy.variants.push_back(extra_variant);
+  if (!extra_injection.empty()) copy.injections.push_back(extra_injection);
+  try {
+    register_workload(copy, nullptr, "copy.cc");
+  } catch (const std::logic_error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(Registry, AnUnknownVariantOrInjectionOfARealWorkloadIsRefused) {
+  // uring_fixed_buffers_devdax once ran ring_exit_inflight for any variant
+  // it did not know; its phase table now refuses the name at registration.
+  EXPECT_NE(refusal_of_copy("uring_fixed_buffers_devdax", "ring_exit", "").find(
+                "variant 'ring_exit' is not one its body knows"),
+            std::string::npos);
+  EXPECT_NE(refusal_of_copy("uring_fixed_buffers_devdax", "", "keep_ring").find(
+                "injection 'keep_ring' is not one its body knows"),
+            std::string::npos);
+  EXPECT_NE(refusal_of_copy("pmd_fault_ext4", "writes", "").find("variant 'writes'"),
+            std::string::npos);
+  EXPECT_NE(refusal_of_copy("teardown_umount", "", "hold_somewhere").find(
+                "injection 'hold_somewhere'"),
+            std::string::npos);
+}
+
+TEST(Registry, EveryVariantSetWithAChoiceAndEveryInjectionIsTyped) {
+  // A body that chooses between variants, or asks for an injection, does it
+  // through a NameTable (or a cell type): its spec carries the parser.
+  size_t injections = 0;
+  for (const auto& workload : all_workloads()) {
+    const WorkloadSpec& spec = workload.spec;
+    if (spec.name.rfind("registry_test_", 0) == 0) continue;
+    if (spec.variants.size() > 1)
+      EXPECT_TRUE(spec.variants.known) << spec.name << " has untyped variants";
+    if (spec.injections.empty()) continue;
+    ASSERT_TRUE(spec.injections.known) << spec.name << " has untyped injections";
+    for (const auto& injection : spec.injections) {
+      EXPECT_TRUE(spec.injections.known(injection)) << spec.name << "/" << injection;
+      ++injections;
+    }
+    EXPECT_FALSE(spec.injections.known("no_such_injection")) << spec.name;
+  }
+  EXPECT_GE(injections, 60u);
+}
+
+TEST(Registry, PmdFaultTableKeepsItsInstanceNames) {
+  std::vector<std::string> names;
+  for (const auto& instance : select_instances({"pmd_fault_xfs", "pmd_fault_ext4"}))
+    names.push_back(instance.name());
+  EXPECT_EQ(names, (std::vector<std::string>{"pmd_fault_xfs/xfs/write", "pmd_fault_xfs/xfs/read",
+                                             "pmd_fault_ext4/ext4/write",
+                                             "pmd_fault_ext4/ext4/read"}));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/isolation
 rc=0
-"$daxtorture" vm --results "$out" --run-id run -t selftest_leave_mess -t selftest_expect_clean \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run -t selftest_leave_mess -t selftest_expect_clean \
   > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2
 expect_status "$out.ktap" selftest_expect_clean/xfs/default PASS

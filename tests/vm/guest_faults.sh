@@ -12,7 +12,7 @@ ok2=uring_fixed_buffers_fsdax/ext4/shared
 ok3=uring_fixed_buffers_fsdax/xfs/private
 ok4=uring_fixed_buffers_fsdax/ext4/private
 rc=0
-"$daxtorture" vm --results "$out" --run-id run \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run \
   -t $ok1 -t selftest_guest_panic -t $ok2 -t selftest_guest_oops -t selftest_soft_lockup \
   -t selftest_guest_oom -t selftest_stuck_task -t $ok3 -t selftest_runner_killed -t $ok4 \
   > "$out.ktap" 2> "$out.log" || rc=$?

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/hang
 rc=0
-"$daxtorture" vm --results "$out" --run-id run --hang-timeout 40 -t selftest_guest_silent \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run --hang-timeout 40 -t selftest_guest_silent \
   -t uring_fixed_buffers_fsdax/xfs/shared > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2
 expect_exit 1 "$rc" "vm with a silent guest"

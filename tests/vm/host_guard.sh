@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/host-guard
 rc=0
-"$daxtorture" vm --results "$out" --run-id run -t selftest_host_guard_mounted \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run -t selftest_host_guard_mounted \
   -t selftest_host_guard_in_use > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2
 expect_exit 0 "$rc" "vm with the guard selftests"
@@ -15,7 +15,7 @@ expect_status "$out.ktap" selftest_host_guard_mounted/xfs/default PASS
 expect_status "$out.ktap" selftest_host_guard_in_use/devdax/default PASS
 
 rc=0
-"$daxtorture" vm --results "$out" --run-id injected -t selftest_host_guard_in_use \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id injected -t selftest_host_guard_in_use \
   --inject device_released > "$out-injected.ktap" 2> "$out-injected.log" || rc=$?
 expect_exit 1 "$rc" "vm with the mapping released early"
 expect_status "$out-injected.ktap" selftest_host_guard_in_use/devdax/default FAIL

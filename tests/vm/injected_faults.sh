@@ -7,7 +7,7 @@ out=$scratch/injected
 run() {
   name=$1; shift
   rc=0
-  "$daxtorture" vm --results "$out" --run-id "$name" "$@" > "$out-$name.ktap" 2> "$out-$name.log" || rc=$?
+  "$daxtorture" vm --jobs 1 --results "$out" --run-id "$name" "$@" > "$out-$name.ktap" 2> "$out-$name.log" || rc=$?
   expect_exit 1 "$rc" "vm $*"
 }
 run wait -t pin_matrix_sample/xfs/dio_read.truncate.mapped.4k --inject change_unpinned \

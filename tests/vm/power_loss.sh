@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/power-loss
 rc=0
-"$daxtorture" vm --results "$out" --run-id run --no-expectations \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run --no-expectations \
   -t map_sync_power_loss/xfs/map_sync --inject plain_mapping \
   -t map_sync_power_loss/ext4/plain --inject stale_page > "$out.ktap" 2> "$out.log" || rc=$?
 cat "$out.log" >&2

@@ -6,7 +6,7 @@
 out=$scratch/qemu-killed
 victim=pin_matrix_sample/xfs/dio_read.truncate.mapped.4k
 rc=0
-"$daxtorture" vm --results "$out" --run-id run -t uring_fixed_buffers_fsdax/xfs/shared \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run -t uring_fixed_buffers_fsdax/xfs/shared \
   -t $victim -t uring_fixed_buffers_fsdax/ext4/shared > "$out.ktap" 2> "$out.log" &
 runner=$!
 killed=

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 out=$scratch/resume
 rm -rf "$out"
-"$daxtorture" vm --results "$out" --run-id run -t uring_fixed_buffers_fsdax/xfs/shared \
+"$daxtorture" vm --jobs 1 --results "$out" --run-id run -t uring_fixed_buffers_fsdax/xfs/shared \
   -t uring_fixed_buffers_fsdax/ext4/shared > "$out-1.ktap" 2> "$out-1.log" &
 runner=$!
 for _ in $(seq 1 300); do

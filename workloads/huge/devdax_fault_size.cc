@@ -31,6 +31,12 @@ const NameTable<DevdaxTouch>& devdax_touches() {
   return table;
 }
 
+const NameTable<DevdaxFaultSizeFault>& devdax_fault_size_faults() {
+  static const NameTable<DevdaxFaultSizeFault> table(
+      "a devdax fault-size injection", {{DevdaxFaultSizeFault::smaller_pages, "smaller_pages"}});
+  return table;
+}
+
 void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length) {
   const auto& env = ctx.env();
   if (env.dax_align != fault_size)
@@ -39,7 +45,7 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
   if (env.dax_size < length)
     throw SetupError(env.dax_device + " offers " + size_text(env.dax_size) + ", the proof maps " +
                      size_text(length));
-  const bool write = devdax_touches().parse_or_throw(ctx.variant()) == DevdaxTouch::write;
+  const bool write = ctx.variant(devdax_touches()) == DevdaxTouch::write;
   const uint64_t seed = 0xDD00 + (fault_size >> 20);
   const std::string unit = fault_size == kPudSize ? "PUD" : "PMD";
   // Every 4 KiB page of a PMD proof; one page per 2 MiB of a PUD proof
@@ -59,7 +65,7 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
     DT_SYS(munmap(fill, length));
   }
 
-  const bool smaller = ctx.injected("smaller_pages");
+  const bool smaller = ctx.injected(devdax_fault_size_faults(), DevdaxFaultSizeFault::smaller_pages);
   uint8_t* map;
   if (smaller) {
     map = static_cast<uint8_t*>(DT_SYS(mmap(nullptr, length, PROT_READ,

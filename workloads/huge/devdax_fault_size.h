@@ -28,5 +28,7 @@ void prove_devdax_fault_size(Context& ctx, uint64_t fault_size, uint64_t length)
 
 enum class DevdaxTouch { write, read };
 const NameTable<DevdaxTouch>& devdax_touches();
+enum class DevdaxFaultSizeFault { smaller_pages };
+const NameTable<DevdaxFaultSizeFault>& devdax_fault_size_faults();
 
 }  // namespace dt::workloads

@@ -16,7 +16,7 @@
 //                     and a refused MAP_PRIVATE (devdax_remap_ops.h)
 //   pud_split_devdax  the same at 1 GiB
 #include "core/context.h"
-#include "core/errors.h"
+#include "core/workload_table.h"
 #include "workloads/huge/devdax_fault_size.h"
 #include "workloads/huge/devdax_remap_ops.h"
 #include "workloads/lib/page_sizes.h"
@@ -66,13 +66,9 @@ const std::vector<DevdaxWorkload>& table() {
 }
 
 void scenario(Context& ctx) {
-  for (const auto& row : table()) {
-    if (ctx.spec().name != row.name) continue;
-    if (row.engine == Engine::fault_size) return prove_devdax_fault_size(ctx, row.page, row.extent);
-    return run_devdax_operation(ctx, devdax_operations().parse_or_throw(ctx.variant()), row.page,
-                                row.extent);
-  }
-  throw SetupError(ctx.spec().name + " is not in the devdax table");
+  const DevdaxWorkload& row = row_of(ctx, table());
+  if (row.engine == Engine::fault_size) return prove_devdax_fault_size(ctx, row.page, row.extent);
+  run_devdax_operation(ctx, ctx.variant(devdax_operations()), row.page, row.extent);
 }
 
 bool register_table() {
@@ -92,15 +88,11 @@ bool register_table() {
     if (row.page == kPudSize)
       spec.needs.kconfig.push_back("CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD");
     if (row.engine == Engine::fault_size) {
-      spec.variants = devdax_touches().names();
-      spec.injections = {"smaller_pages"};  // see devdax_fault_size.h
-      spec.accepts_variant = [](const std::string& v) { return devdax_touches().parse(v).has_value(); };
+      spec.variants = devdax_touches();
+      spec.injections = devdax_fault_size_faults();  // see devdax_fault_size.h
     } else {
-      spec.variants = devdax_operations().names();
-      spec.injections = devdax_operation_faults().names();  // see devdax_remap_ops.h
-      spec.accepts_variant = [](const std::string& v) {
-        return devdax_operations().parse(v).has_value();
-      };
+      spec.variants = devdax_operations();
+      spec.injections = devdax_operation_faults();  // see devdax_remap_ops.h
     }
     register_workload(spec, scenario, __FILE__);
   }

@@ -70,7 +70,7 @@ void expect_refault_huge(Context& ctx, uint8_t* at, uint64_t page, uint64_t seed
 }
 
 void run_mremap(Context& ctx, uint8_t* map, int fd, uint64_t page, uint64_t pages) {
-  const bool aligned = ctx.injected("aligned_split");
+  const bool aligned = ctx.injected(devdax_operation_faults(), DevdaxOperationFault::aligned_split);
   void* reservation = nullptr;
   uint8_t* hole = aligned_hole(page, &reservation);
   // 4 KiB out of the middle of page 1: the mapping cannot be split there.
@@ -112,7 +112,7 @@ void run_dontneed(Context& ctx, uint8_t* map, uint64_t page, uint64_t pages) {
     int rc = madvise(at, length, MADV_DONTNEED);
     DT_EXPECT(rc == 0) << "MADV_DONTNEED of " << size_text(length) << " of a devdax mapping failed: "
                        << errno_name(errno);
-    if (ctx.injected("dontneed_loses_data"))
+    if (ctx.injected(devdax_operation_faults(), DevdaxOperationFault::dontneed_loses_data))
       touch_pages(map + page, page, true, kOtherSeed, page, stride_for(page));
     const std::string when = "after MADV_DONTNEED of " + size_text(length);
     expect_page_intact(map + page, page, kSeed, page, when);
@@ -135,7 +135,7 @@ void run_fork(Context& ctx, uint8_t* map, int fd, uint64_t page) {
     if (read(go[0], &byte, 1) != 1) _exit(3);
     // The parent's write after the fork is visible here...
     if (first_bad_page(map, page, kParentSeed, 0, stride)) _exit(1);
-    if (ctx.injected("child_copy"))
+    if (ctx.injected(devdax_operation_faults(), DevdaxOperationFault::child_copy))
       mmap(map + page, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
     // ...and the child's reaches the device.
     if (touch_pages(map + page, page, true, kChildSeed, page, stride).signal != 0) _exit(2);
@@ -164,7 +164,7 @@ void run_fork(Context& ctx, uint8_t* map, int fd, uint64_t page) {
 
 void run_private(Context& ctx, int fd, uint64_t page) {
   errno = 0;
-  void* map = ctx.injected("private_accepted")
+  void* map = ctx.injected(devdax_operation_faults(), DevdaxOperationFault::private_accepted)
                   ? mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
                   : mmap(nullptr, page, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
   int err = errno;
@@ -176,11 +176,11 @@ void run_private(Context& ctx, int fd, uint64_t page) {
 }
 }  // namespace
 
-void run_devdax_remap(Context& ctx, const std::string& how, uint64_t page, uint64_t pages) {
+void run_devdax_remap(Context& ctx, DevdaxOperation how, uint64_t page, uint64_t pages) {
   if (pages < 2) throw SetupError("run_devdax_remap needs 2 or more pages");
   const uint64_t length = pages * page;
   int fd = DT_SYS(open(ctx.env().dax_device.c_str(), O_RDWR | O_CLOEXEC));
-  if (how == "private") {
+  if (how == DevdaxOperation::private_mapping) {
     run_private(ctx, fd, page);
     close(fd);
     return;
@@ -189,10 +189,14 @@ void run_devdax_remap(Context& ctx, const std::string& how, uint64_t page, uint6
   TouchResult filled = touch_pages(map, length, true, kSeed, 0, stride_for(page));
   DT_ASSERT(filled.signal == 0) << "writing the devdax mapping took " << sigabbrev_np(filled.signal)
                                 << " at offset " << filled.signal_offset;
-  if (how == "mremap") run_mremap(ctx, map, fd, page, pages);
-  else if (how == "dontneed") run_dontneed(ctx, map, page, pages);
-  else if (how == "fork") run_fork(ctx, map, fd, page);
-  else throw SetupError("'" + how + "' is not a devdax remap variant");
+  switch (how) {
+    case DevdaxOperation::mremap: run_mremap(ctx, map, fd, page, pages); break;
+    case DevdaxOperation::dontneed: run_dontneed(ctx, map, page, pages); break;
+    case DevdaxOperation::fork: run_fork(ctx, map, fd, page); break;
+    default:
+      throw SetupError(std::string("'") + devdax_operations().name(how) +
+                       "' is not a devdax remap variant");
+  }
   munmap(map, length);
   close(fd);
 }
@@ -220,11 +224,9 @@ const NameTable<DevdaxOperationFault>& devdax_operation_faults() {
 }
 
 void run_devdax_operation(Context& ctx, DevdaxOperation operation, uint64_t page, uint64_t pages) {
-  // The engines below name the operation in their messages.
-  const std::string how = devdax_operations().name(operation);
   if (operation == DevdaxOperation::munmap || operation == DevdaxOperation::mprotect)
-    return run_devdax_split(ctx, how, page, pages);
-  run_devdax_remap(ctx, how, page, pages);
+    return run_devdax_split(ctx, operation, page, pages);
+  run_devdax_remap(ctx, operation, page, pages);
 }
 
 }  // namespace dt::workloads

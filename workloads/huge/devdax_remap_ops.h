@@ -13,7 +13,6 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 
 #include "core/name_table.h"
 
@@ -34,15 +33,15 @@ namespace dt::workloads {
 //                    shared huge mapping had been copied on fork
 //   private_accepted private: an anonymous MAP_PRIVATE mapping stands in,
 //                    as a kernel that accepted the private mapping would
-// `how`: "mremap", "dontneed", "fork" or "private".
-void run_devdax_remap(Context& ctx, const std::string& how, uint64_t page, uint64_t pages);
-
 // The variants of the devdax huge-mapping workloads, and the faults they
 // can inject (one per check: see above and devdax_split_ops.h).
 enum class DevdaxOperation { munmap, mprotect, mremap, dontneed, fork, private_mapping };
 const NameTable<DevdaxOperation>& devdax_operations();
 enum class DevdaxOperationFault { aligned_split, dontneed_loses_data, child_copy, private_accepted };
 const NameTable<DevdaxOperationFault>& devdax_operation_faults();
+
+// `how`: mremap, dontneed, fork or private_mapping.
+void run_devdax_remap(Context& ctx, DevdaxOperation how, uint64_t page, uint64_t pages);
 
 // munmap and mprotect go to run_devdax_split, the rest to run_devdax_remap.
 void run_devdax_operation(Context& ctx, DevdaxOperation operation, uint64_t page, uint64_t pages);

@@ -20,12 +20,13 @@ namespace {
 constexpr uint64_t kSeed = 0xD5;
 constexpr uint64_t kNewSeed = 0xD6;
 
-int split(const std::string& how, uint8_t* at, uint64_t length) {
-  return how == "munmap" ? munmap(at, length) : mprotect(at, length, PROT_READ);
+int split(DevdaxOperation how, uint8_t* at, uint64_t length) {
+  return how == DevdaxOperation::munmap ? munmap(at, length) : mprotect(at, length, PROT_READ);
 }
 }  // namespace
 
-void run_devdax_split(Context& ctx, const std::string& how, uint64_t page, uint64_t pages) {
+void run_devdax_split(Context& ctx, DevdaxOperation operation, uint64_t page, uint64_t pages) {
+  const std::string how = devdax_operations().name(operation);
   const uint64_t length = pages * page;
   // One word per 2 MiB is enough to tell a page's data apart and keeps a
   // 1 GiB page's touch short under TCG.
@@ -40,11 +41,11 @@ void run_devdax_split(Context& ctx, const std::string& how, uint64_t page, uint6
   // Inside one page: must be refused.
   const uint64_t inside_page = pages >= 3 ? 1 : 0;
   const uint64_t split_page = inside_page + 1;
-  const bool aligned = ctx.injected("aligned_split");
+  const bool aligned = ctx.injected(devdax_operation_faults(), DevdaxOperationFault::aligned_split);
   uint8_t* inside = map + inside_page * page + (aligned ? 0 : page / 2);
   const uint64_t inside_length = aligned ? page : kPageSize;
   errno = 0;
-  int rc = split(how, inside, inside_length);
+  int rc = split(operation, inside, inside_length);
   int err = errno;
   ctx.note(how + " of 4 KiB inside a " + page_text + " devdax page: " +
            (rc == 0 ? "accepted" : errno_name(err)));
@@ -55,7 +56,7 @@ void run_devdax_split(Context& ctx, const std::string& how, uint64_t page, uint6
       << "; expected EINVAL (the device maps only whole " << page_text << " pages)";
   if (rc == 0) {
     // Undo what the injected (or broken) call did, so the rest still runs.
-    if (how == "munmap")
+    if (operation == DevdaxOperation::munmap)
       DT_SYS(mmap(inside, inside_length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
                   static_cast<off_t>(inside - map)));
     else
@@ -71,12 +72,13 @@ void run_devdax_split(Context& ctx, const std::string& how, uint64_t page, uint6
 
   // A whole page: must work, and touch that page only.
   uint8_t* whole = map + split_page * page;
-  DT_EXPECT(split(how, whole, page) == 0)
+  DT_EXPECT(split(operation, whole, page) == 0)
       << how << " of a whole " << page_text << " page of a devdax mapping failed: " << errno_name(errno);
-  TouchResult probe = touch_pages(whole, page, how == "mprotect", kSeed + 100, split_page * page, stride);
+  TouchResult probe = touch_pages(whole, page, operation == DevdaxOperation::mprotect, kSeed + 100,
+                                  split_page * page, stride);
   DT_EXPECT(probe.signal == SIGSEGV)
       << "after " << how << " of the " << page_text << " page at offset " << split_page * page << ", "
-      << (how == "munmap" ? "reading" : "writing") << " it gave "
+      << (operation == DevdaxOperation::munmap ? "reading" : "writing") << " it gave "
       << (probe.signal ? sigabbrev_np(probe.signal) : "no signal");
   for (uint64_t i = 0; i < pages; ++i) {
     if (i == split_page) continue;

@@ -6,7 +6,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
+
+#include "workloads/huge/devdax_remap_ops.h"
 
 namespace dt {
 class Context;
@@ -14,11 +15,11 @@ class Context;
 
 namespace dt::workloads {
 
-// `how` is "munmap" or "mprotect"; `page` the device's alignment; `pages`
+// `how` is munmap or mprotect; `page` the device's alignment; `pages`
 // how many of them to map (2 or more; with 3 or more the split page has
 // neighbours on both sides). Injection "aligned_split": the call that must
 // be refused is made over a whole page instead, as a kernel without the
 // alignment check would accept the unaligned one; the refusal check fails.
-void run_devdax_split(Context& ctx, const std::string& how, uint64_t page, uint64_t pages);
+void run_devdax_split(Context& ctx, DevdaxOperation how, uint64_t page, uint64_t pages);
 
 }  // namespace dt::workloads

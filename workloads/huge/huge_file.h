@@ -8,13 +8,39 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "workloads/lib/dax_trace.h"
+#include "workloads/lib/page_touch.h"
 
 namespace dt {
 class Context;
 }
 
 namespace dt::workloads {
+
+// Creates `path` (O_RDWR) allocated in one piece of `size` bytes (a
+// multiple of 2 MiB): one fallocate, because ext4's allocator aligns a
+// request of whole stripes to the stripe (written piecemeal, it would not)
+// and xfs aligns it by the directory's extsize hint. With a seed the file
+// then holds the seed's pattern (written through pwrite, then fsync);
+// without, it stays unwritten. SetupError when an extent is not 2 MiB
+// aligned: without aligned extents a fallback is expected, not a bug.
+// Returns the open descriptor.
+int create_pmd_aligned_file(const std::string& path, uint64_t size,
+                            std::optional<uint64_t> pattern_seed);
+
+// touch_pages over [map, map + length) while fs_dax:dax_pmd_fault_done is
+// traced: the trace is kept in the instance's folder
+// (trace-dax_pmd_fault_done.txt) and the metrics page_faults, pmd_nopage,
+// pmd_fallback and touch_time are recorded. The checks are the caller's.
+struct TracedTouch {
+  TouchResult touch;
+  DaxTraceTally tally;
+};
+TracedTouch touch_pmd_traced(Context& ctx, uint8_t* map, uint64_t length, bool write,
+                             uint64_t seed);
 
 struct PmdMappedFile {
   int fd = -1;

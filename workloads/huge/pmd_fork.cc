@@ -12,13 +12,18 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/pattern.h"
 #include "workloads/lib/page_touch.h"
+#include "workloads/lib/map_sharing.h"
 #include "workloads/huge/huge_file.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Fault { swap_sharing };
+const NameTable<Fault> kFaults("a pmd_fork injection", {{Fault::swap_sharing, "swap_sharing"}});
 
 const WorkloadSpec spec = {
     .name = "pmd_fork",
@@ -29,14 +34,14 @@ const WorkloadSpec spec = {
               .kconfig = {"CONFIG_FS_DAX_PMD", "CONFIG_TRANSPARENT_HUGEPAGE"}},
     .fixes = {{"5c7fb56e5e3f", "mm, dax: dax-pmd vs thp-pmd vs hugetlbfs-pmd"}},
     .timeout = std::chrono::seconds(60),
-    .variants = {"shared", "private"},
+    .variants = map_sharings(),
     // Out of the default set to keep the huge workloads within their share
     // of a TCG run (about 17 s for the four instances); run it by name.
     .in_default_set = false,
     // swap_sharing: map MAP_PRIVATE where MAP_SHARED belongs and the other
     //   way round, as a kernel that got the sharing of a huge mapping wrong
     //   across fork would behave; the checks of who sees what fail.
-    .injections = {"swap_sharing"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kFileSize = 2 * kPmdSize;
@@ -62,8 +67,8 @@ int child(uint8_t* map) {
 }
 
 void scenario(Context& ctx) {
-  const bool shared = ctx.variant() == "shared";
-  const bool swap = ctx.injected("swap_sharing");
+  const bool shared = ctx.variant(map_sharings()) == MapSharing::shared;
+  const bool swap = ctx.injected(kFaults, Fault::swap_sharing);
   const int flags = (shared != swap) ? MAP_SHARED : MAP_PRIVATE;
   PmdMappedFile file =
       map_pmd_pattern_file(ctx, "forked", kFileSize, kSeed, PROT_READ | PROT_WRITE, flags);

@@ -12,14 +12,21 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
 #include "workloads/lib/pattern.h"
 #include "workloads/lib/dax_trace.h"
 #include "workloads/lib/page_touch.h"
+#include "workloads/lib/map_sharing.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Fault { write_other_file };
+const NameTable<Fault> kFaults("a pmd_hole_then_write injection", {
+    {Fault::write_other_file, "write_other_file"},
+});
 
 const WorkloadSpec spec = {
     .name = "pmd_hole_then_write",
@@ -30,11 +37,11 @@ const WorkloadSpec spec = {
               .kconfig = {"CONFIG_FS_DAX_PMD", "CONFIG_TRANSPARENT_HUGEPAGE"}},
     .fixes = {{"cd656375f946", "mm: fix data corruption due to stale mmap reads"}},
     .timeout = std::chrono::seconds(60),
-    .variants = {"shared", "private"},
+    .variants = map_sharings(),
     // write_other_file: write(2) the data into another file, as a kernel
     //   that left the zero page mapped would look to the reader; the check
     //   of the data seen through the mapping fails.
-    .injections = {"write_other_file"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kFileSize = 2 * kPmdSize;
@@ -52,7 +59,7 @@ void pwrite_pattern(int fd, uint64_t offset, uint64_t length) {
 void scenario(Context& ctx) {
   int fd = DT_SYS(open(ctx.path("holes").c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   DT_SYS(ftruncate(fd, static_cast<off_t>(kFileSize)));
-  const int flags = ctx.variant() == "shared" ? MAP_SHARED : MAP_PRIVATE;
+  const int flags = mmap_flag(ctx.variant(map_sharings()));
   auto* map = static_cast<uint8_t*>(map_aligned(fd, kFileSize, kPmdSize, PROT_READ, flags));
 
   DaxTrace trace("dax_pmd_fault_done");
@@ -70,7 +77,7 @@ void scenario(Context& ctx) {
   DT_ASSERT(!not_zero) << "the hole does not read as zeroes: " << not_zero->describe();
 
   int target = fd, other = -1;
-  if (ctx.injected("write_other_file")) {
+  if (ctx.injected(kFaults, Fault::write_other_file)) {
     other = DT_SYS(open(ctx.path("elsewhere").c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     target = other;
   }

@@ -15,15 +15,21 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
-#include "workloads/lib/dax_trace.h"
+#include "workloads/huge/huge_file.h"
 #include "workloads/lib/extent_map.h"
 #include "workloads/lib/page_touch.h"
 #include "workloads/lib/pattern.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Fault { no_map_sync };
+const NameTable<Fault> kFaults("a pmd_map_sync_write injection", {
+    {Fault::no_map_sync, "no_map_sync"},
+});
 
 const WorkloadSpec spec = {
     .name = "pmd_map_sync_write",
@@ -39,7 +45,7 @@ const WorkloadSpec spec = {
     .variants = {"fallocated"},
     // no_map_sync: map without MAP_SYNC, as a kernel that ignored the flag
     //   would behave: no fault waits for metadata, the NEEDDSYNC proof fails.
-    .injections = {"no_map_sync"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kFileSize = 32ull << 20;
@@ -55,21 +61,14 @@ void scenario(Context& ctx) {
   if (auto problem = misaligned_extent(file_extents(fd), kPmdSize); !problem.empty())
     throw SetupError("precondition for PMD faults not met: " + problem);
 
-  const int flags = ctx.injected("no_map_sync") ? MAP_SHARED : MAP_SHARED_VALIDATE | MAP_SYNC;
+  const bool plain = ctx.injected(kFaults, Fault::no_map_sync);
+  const int flags = plain ? MAP_SHARED : MAP_SHARED_VALIDATE | MAP_SYNC;
   void* raw = map_aligned(fd, kFileSize, kPmdSize, PROT_READ | PROT_WRITE, flags);
   auto* map = static_cast<uint8_t*>(raw);
 
-  DaxTrace trace("dax_pmd_fault_done");
-  TouchResult touch = touch_pages(map, kFileSize, true, kSeed);
-  DaxTraceTally tally = trace.collect();
-  trace.save(ctx.env().artifacts_dir + "/trace-dax_pmd_fault_done.txt");
-
+  auto [touch, tally] = touch_pmd_traced(ctx, map, kFileSize, true, kSeed);
   const uint64_t pmds = kFileSize / kPmdSize;
-  ctx.metric("page_faults", static_cast<double>(touch.faults), "faults");
   ctx.metric("pmd_needdsync", static_cast<double>(tally.needdsync), "faults");
-  ctx.metric("pmd_nopage", static_cast<double>(tally.nopage), "faults");
-  ctx.metric("pmd_fallback", static_cast<double>(tally.fallback), "faults");
-  ctx.metric("touch_time", touch.seconds * 1e3, "ms");
   DT_ASSERT(touch.signal == 0) << "writing through the MAP_SYNC mapping took "
                                << sigabbrev_np(touch.signal) << " at offset " << touch.signal_offset;
   std::string evidence = tally.fallback_lines.empty() ? "" : "; first fallback: " + tally.fallback_lines[0];

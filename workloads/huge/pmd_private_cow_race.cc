@@ -20,6 +20,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
 #include "workloads/lib/pattern_file.h"
@@ -29,6 +30,11 @@
 
 namespace dt::workloads {
 namespace {
+
+enum class Fault { foreign_write };
+const NameTable<Fault> kFaults("a pmd_private_cow_race injection", {
+    {Fault::foreign_write, "foreign_write"},
+});
 
 const WorkloadSpec spec = {
     .name = "pmd_private_cow_race",
@@ -47,7 +53,7 @@ const WorkloadSpec spec = {
     // foreign_write: once, a word neither the file nor thread 0 stored is
     //   put where thread 0 reads first, as a kernel that mapped another
     //   page would show it; the read check must fail.
-    .injections = {"foreign_write"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kSeed = 0x437;
@@ -101,7 +107,7 @@ void scenario(Context& ctx) {
     throw SetupError("precondition for PMD faults not met: " + problem);
 
   RaceState state;
-  state.inject = ctx.injected("foreign_write");
+  state.inject = ctx.injected(kFaults, Fault::foreign_write);
   struct stat file {};
   DT_SYS(fstat(fd, &file));
   DaxTrace trace("dax_pmd_fault_done", file.st_ino);  // the racers are threads

@@ -14,6 +14,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/pattern.h"
 #include "workloads/lib/page_touch.h"
@@ -21,6 +22,16 @@
 
 namespace dt::workloads {
 namespace {
+
+enum class Split { munmap, mprotect, mremap, dontneed };
+const NameTable<Split> kSplits("a pmd_split variant",
+    {{Split::munmap, "munmap"}, {Split::mprotect, "mprotect"}, {Split::mremap, "mremap"},
+     {Split::dontneed, "dontneed"}});
+
+// split_skipped: leave the page alone instead of splitting the PMD, as a
+//   kernel that ignored the call would; the check on the page fails.
+enum class Fault { split_skipped };
+const NameTable<Fault> kFaults("a pmd_split injection", {{Fault::split_skipped, "split_skipped"}});
 
 const WorkloadSpec spec = {
     .name = "pmd_split",
@@ -31,10 +42,8 @@ const WorkloadSpec spec = {
               .kconfig = {"CONFIG_FS_DAX_PMD", "CONFIG_TRANSPARENT_HUGEPAGE"}},
     .fixes = {{"5c7fb56e5e3f", "mm, dax: dax-pmd vs thp-pmd vs hugetlbfs-pmd"}},
     .timeout = std::chrono::seconds(60),
-    .variants = {"munmap", "mprotect", "mremap", "dontneed"},
-    // split_skipped: leave the page alone instead of splitting the PMD, as
-    //   a kernel that ignored the call would; the check on the page fails.
-    .injections = {"split_skipped"},
+    .variants = kSplits,
+    .injections = kFaults,
 };
 
 constexpr uint64_t kFileSize = 4 * kPmdSize;
@@ -57,23 +66,23 @@ void expect_file_words(Context& ctx, int fd, uint64_t offset, uint64_t length, u
 }
 
 void scenario(Context& ctx) {
-  const std::string& how = ctx.variant();
+  const Split how = ctx.variant(kSplits);
   PmdMappedFile file = map_pmd_pattern_file(ctx, "split", kFileSize, kSeed,
                                             PROT_READ | PROT_WRITE, MAP_SHARED);
   uint8_t* map = file.map;
   uint8_t* page = map + kSplitPage;
-  const bool skip = ctx.injected("split_skipped");
+  const bool skip = ctx.injected(kFaults, Fault::split_skipped);
 
   // The split, and the one check that it happened to the page.
   uint8_t* moved = nullptr;
   uint8_t* reservation = nullptr;
-  if (how == "munmap") {
+  if (how == Split::munmap) {
     if (!skip) DT_SYS(munmap(page, kPageSize));
     TouchResult probe = touch_pages(page, kPageSize, false, kSeed, kSplitPage);
     DT_EXPECT(probe.signal == SIGSEGV)
         << "the page unmapped from the middle of a PMD still reads ("
         << (probe.signal ? sigabbrev_np(probe.signal) : "no signal") << ")";
-  } else if (how == "mprotect") {
+  } else if (how == Split::mprotect) {
     if (!skip) DT_SYS(mprotect(page, kPageSize, PROT_READ));
     TouchResult probe = touch_pages(page, kPageSize, true, kNewSeed, kSplitPage);
     DT_EXPECT(probe.signal == SIGSEGV)
@@ -81,7 +90,7 @@ void scenario(Context& ctx) {
         << (probe.signal ? sigabbrev_np(probe.signal) : "no signal") << ")";
     auto bad = first_bad_page(page, kPageSize, kSeed, kSplitPage);
     DT_EXPECT(!bad) << "the read-only page no longer reads the file's data";
-  } else if (how == "mremap") {
+  } else if (how == Split::mremap) {
     // The page moves to a 2 MiB-aligned spot of its own, inside an
     // address-space reservation that MREMAP_FIXED replaces.
     reservation = static_cast<uint8_t*>(DT_SYS(mmap(nullptr, 2 * kPmdSize, PROT_NONE,
@@ -105,7 +114,7 @@ void scenario(Context& ctx) {
                                   << sigabbrev_np(at_new.signal) << ")";
     auto bad = first_bad_page(moved, kPageSize, kSeed, kSplitPage);
     DT_EXPECT(!bad) << "the moved page does not read its file offset's data at its new address";
-  } else if (how == "dontneed") {
+  } else if (how == Split::dontneed) {
     if (!skip) DT_SYS(madvise(page, kPageSize, MADV_DONTNEED));
     // The zap must have taken the page's mapping (with the whole PMD); the
     // data, being the file's, must come back on the refault.
@@ -118,17 +127,18 @@ void scenario(Context& ctx) {
   }
 
   // Every other page still maps its own file offset.
-  const bool page_gone = how == "munmap" || how == "mremap";
+  const bool page_gone = how == Split::munmap || how == Split::mremap;
   auto bad_before = first_bad_page(map, kSplitPage, kSeed);
   auto bad_after = first_bad_page(page + kPageSize, kFileSize - kSplitPage - kPageSize, kSeed,
                                   kSplitPage + kPageSize);
   DT_EXPECT(!bad_before && !bad_after)
-      << "after the " << how << " split, the mapping at offset "
+      << "after the " << kSplits.name(how) << " split, the mapping at offset "
       << (bad_before ? *bad_before : kSplitPage + kPageSize + *bad_after)
       << " no longer reads its file offset's data";
-  if (!page_gone && how != "mprotect") {
+  if (!page_gone && how != Split::mprotect) {
     auto bad = first_bad_page(page, kPageSize, kSeed, kSplitPage);
-    DT_EXPECT(!bad) << "the page at " << kSplitPage << " reads wrong data after " << how;
+    DT_EXPECT(!bad) << "the page at " << kSplitPage << " reads wrong data after "
+                    << kSplits.name(how);
   }
 
   // Writes through the split mapping (PTEs now, next to untouched PMDs)
@@ -139,17 +149,17 @@ void scenario(Context& ctx) {
   DT_ASSERT(w1.signal == 0 && w2.signal == 0)
       << "writing through the rest of the split mapping took "
       << sigabbrev_np(w1.signal ? w1.signal : w2.signal);
-  if (how == "mremap" && moved) {
+  if (how == Split::mremap && moved) {
     TouchResult w3 = touch_pages(moved, kPageSize, true, kNewSeed, kSplitPage);
     DT_ASSERT(w3.signal == 0) << "writing the moved page took " << sigabbrev_np(w3.signal);
-  } else if (how == "dontneed") {
+  } else if (how == Split::dontneed) {
     TouchResult w3 = touch_pages(page, kPageSize, true, kNewSeed, kSplitPage);
     DT_ASSERT(w3.signal == 0) << "writing the zapped page took " << sigabbrev_np(w3.signal);
   }
   expect_file_words(ctx, file.fd, 0, kSplitPage, kNewSeed, "the word written through the mapping");
   expect_file_words(ctx, file.fd, kSplitPage + kPageSize, kFileSize - kSplitPage - kPageSize,
                     kNewSeed, "the word written through the mapping");
-  const bool page_written = how == "mremap" || how == "dontneed";
+  const bool page_written = how == Split::mremap || how == Split::dontneed;
   expect_file_words(ctx, file.fd, kSplitPage, kPageSize, page_written ? kNewSeed : kSeed,
                     page_written ? "the word written through the split page"
                                  : "its original data (the split page was not written)");

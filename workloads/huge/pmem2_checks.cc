@@ -165,8 +165,12 @@ void check_control() {
 
 }  // namespace
 
-std::vector<std::string> pmem2_map_sync_injections() {
-  return {"page_cache_file", "deep_flush_outside", "store_elsewhere"};
+const NameTable<Pmem2Fault>& pmem2_faults() {
+  static const NameTable<Pmem2Fault> table("a pmem2_map_sync injection",
+      {{Pmem2Fault::page_cache_file, "page_cache_file"},
+       {Pmem2Fault::deep_flush_outside, "deep_flush_outside"},
+       {Pmem2Fault::store_elsewhere, "store_elsewhere"}});
+  return table;
 }
 
 void run_pmem2_map_sync(Context& ctx) {
@@ -198,7 +202,7 @@ void run_pmem2_map_sync(Context& ctx) {
            deep_flush + " (libpmem2 writes 1 there on a devdax deep flush unless it reads 0)");
 
   int mapped_fd = fd;
-  if (ctx.injected("page_cache_file")) mapped_fd = page_cache_file();
+  if (ctx.injected(pmem2_faults(), Pmem2Fault::page_cache_file)) mapped_fd = page_cache_file();
 
   // Check 1: the granularity offered, and a finer one refused.
   Pmem2Map map(mapped_fd, kLength, PMEM2_GRANULARITY_PAGE);
@@ -236,10 +240,12 @@ void run_pmem2_map_sync(Context& ctx) {
 
   // Checks 4 and 5: store, persist, deep flush, read back another way.
   uint8_t* base = map.address();
-  const uint64_t store_at = kStoreOffset + (ctx.injected("store_elsewhere") ? kPageSize : 0);
+  const bool elsewhere = ctx.injected(pmem2_faults(), Pmem2Fault::store_elsewhere);
+  const uint64_t store_at = kStoreOffset + (elsewhere ? kPageSize : 0);
   fill_pattern(base + store_at, kStoreLength, kSeed, kStoreOffset);
   pmem2_get_persist_fn(map.get())(base + store_at, kStoreLength);
-  uint8_t* flush_at = ctx.injected("deep_flush_outside") ? base + kLength : base + kStoreOffset;
+  const bool outside = ctx.injected(pmem2_faults(), Pmem2Fault::deep_flush_outside);
+  uint8_t* flush_at = outside ? base + kLength : base + kStoreOffset;
   double start = monotonic_seconds();
   int rc = pmem2_deep_flush(map.get(), flush_at, kStoreLength);
   ctx.metric("deep_flush_time", (monotonic_seconds() - start) * 1e3, "ms");

@@ -28,8 +28,7 @@
 // fails).
 #pragma once
 
-#include <string>
-#include <vector>
+#include "core/name_table.h"
 
 namespace dt {
 class Context;
@@ -37,7 +36,8 @@ class Context;
 
 namespace dt::workloads {
 
-std::vector<std::string> pmem2_map_sync_injections();
+enum class Pmem2Fault { page_cache_file, deep_flush_outside, store_elsewhere };
+const NameTable<Pmem2Fault>& pmem2_faults();
 
 // fsdax: a file in the instance's test directory; devdax: the device.
 void run_pmem2_map_sync(Context& ctx);

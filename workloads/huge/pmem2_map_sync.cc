@@ -24,14 +24,14 @@ bool register_table() {
        .needs = {.mode = NamespaceMode::fsdax, .filesystems = {"xfs", "ext4"}},
        .fixes = {kMapSync, {"caa51d26f85c", "dax, iomap: Add support for synchronous faults"}},
        .timeout = std::chrono::seconds(30),
-       .injections = pmem2_map_sync_injections()},
+       .injections = pmem2_faults()},
       {.name = "pmem2_map_sync_devdax",
        .group = "huge",
        .summary = "libpmem2 maps a devdax device; granularity, persist, deep flush, data",
        .needs = {.mode = NamespaceMode::devdax, .devdax_align = 2ull << 20},
        .fixes = {kMapSync},
        .timeout = std::chrono::seconds(30),
-       .injections = pmem2_map_sync_injections()},
+       .injections = pmem2_faults()},
   };
   for (const auto& spec : rows) register_workload(spec, run_pmem2_map_sync, __FILE__);
   return true;

@@ -25,6 +25,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/pattern_file.h"
 #include "workloads/lib/process_probe.h"
@@ -41,6 +42,14 @@
 namespace dt::workloads {
 namespace {
 
+enum class Fault { plain_mapping, stale_page };
+const NameTable<Fault> kFaults("a map_sync_power_loss injection",
+    {{Fault::plain_mapping, "plain_mapping"}, {Fault::stale_page, "stale_page"}});
+
+enum class Sync { map_sync, plain };
+const NameTable<Sync> kSyncs("a map_sync_power_loss variant",
+    {{Sync::map_sync, "map_sync"}, {Sync::plain, "plain"}});
+
 const WorkloadSpec spec = {
     .name = "map_sync_power_loss",
     .group = "lifecycle",
@@ -49,14 +58,14 @@ const WorkloadSpec spec = {
     .fixes = {{"b6fb293f2497", "mm: Define MAP_SYNC and VM_SYNC flags"},
               {"caa51d26f85c", "dax, iomap: Add support for synchronous faults"}},
     .timeout = std::chrono::seconds(60),
-    .variants = {"map_sync", "plain"},
+    .variants = kSyncs,
     .in_default_set = false,  // two boots each
     // plain_mapping: map without MAP_SYNC where MAP_SYNC belongs, as a kernel
     //   that ignored the flag would; the survival checks must fail.
     // stale_page (variant plain): one page of the file gets the deleted
     //   file's data and is fsynced, as a kernel that handed out blocks
     //   without zeroing them would show; the stale-data check must fail.
-    .injections = {"plain_mapping", "stale_page"},
+    .injections = kFaults,
     .power_cut = true,
 };
 
@@ -66,7 +75,7 @@ constexpr uint64_t kSeed = 0x5afe'c0de;
 constexpr uint64_t kStaleSeed = 0x57a1'e000;
 constexpr size_t kCacheLine = 64;
 
-bool map_sync_variant(const Context& ctx) { return ctx.variant() == "map_sync"; }
+bool map_sync_variant(const Context& ctx) { return ctx.variant(kSyncs) == Sync::map_sync; }
 
 // The first boot: leave freed blocks full of another file's data, extend the
 // test file, write it through the mapping, cut the power.
@@ -83,7 +92,7 @@ bool map_sync_variant(const Context& ctx) { return ctx.variant() == "map_sync"; 
   DT_SYS(syncfs(fd));
 
   DT_SYS(ftruncate(fd, static_cast<off_t>(kFileSize)));
-  bool sync = map_sync_variant(ctx) && !ctx.injected("plain_mapping");
+  bool sync = map_sync_variant(ctx) && !ctx.injected(kFaults, Fault::plain_mapping);
   int flags = sync ? MAP_SHARED_VALIDATE | MAP_SYNC : MAP_SHARED;
   void* mapping = mmap(nullptr, kFileSize, PROT_READ | PROT_WRITE, flags, fd, 0);
   DT_ASSERT(mapping != MAP_FAILED) << "mmap with " << (sync ? "MAP_SYNC" : "MAP_SHARED")
@@ -96,7 +105,7 @@ bool map_sync_variant(const Context& ctx) { return ctx.variant() == "map_sync"; 
   auto* bytes = static_cast<char*>(mapping);
   for (uint64_t offset = 0; offset < kFileSize; offset += kCacheLine) _mm_clflush(bytes + offset);
   _mm_sfence();
-  if (!map_sync_variant(ctx) && ctx.injected("stale_page")) {
+  if (!map_sync_variant(ctx) && ctx.injected(kFaults, Fault::stale_page)) {
     fill_pattern(bytes, kPageSize, kStaleSeed, kPageSize);
     DT_SYS(msync(bytes, kFileSize, MS_SYNC));
   }

@@ -182,7 +182,6 @@ Needs teardown_needs(NamespaceMode mode, uint64_t slow_delay_ms) {
   needs.devdax_align = kPmdSize;
   needs.slow_device = true;
   needs.slow_delay_ms = slow_delay_ms;
-  needs.reconfigures_namespace = true;
   return needs;
 }
 
@@ -193,7 +192,7 @@ void run_teardown_cell(Context& ctx, TeardownOp op) {
   const bool elsewhere = ctx.injected(teardown_faults(), TeardownFault::hold_elsewhere);
   // The working directory is the test directory: it would keep the mount busy.
   DT_SYS(chdir("/"));
-  TeardownTarget target(env, ctx.fs());
+  TeardownTarget target(ctx);
   ctx.note("target: " + target.describe());
   const uint64_t dax_offset = devdax ? devdax_map_offset(target, env) : 0;
   const fixtures::SlowDeviceAccess slow(env);

@@ -28,7 +28,7 @@
 //                               are not overwritten
 // No fix commit is known for the devdax pins: their fixes are left empty.
 #include "core/context.h"
-#include "core/errors.h"
+#include "core/workload_table.h"
 #include "workloads/lifecycle/teardown_cell.h"
 
 namespace dt::workloads {
@@ -77,11 +77,7 @@ const std::vector<TeardownWorkload>& table() {
   return rows;
 }
 
-void scenario(Context& ctx) {
-  for (const auto& row : table())
-    if (ctx.spec().name == row.name) return run_teardown_cell(ctx, row.op);
-  throw SetupError(ctx.spec().name + " is not in the teardown table");
-}
+void scenario(Context& ctx) { run_teardown_cell(ctx, row_of(ctx, table()).op); }
 
 bool register_table() {
   for (const auto& row : table()) {
@@ -94,11 +90,10 @@ bool register_table() {
         .needs = needs,
         .fixes = row.fixes,
         .timeout = std::chrono::seconds(row.timeout_s),
-        .variants = teardown_holds().names(),
+        .variants = teardown_holds(),
         .in_default_set = false,
-        .injections = teardown_faults().names(),
+        .injections = teardown_faults(),
     };
-    spec.accepts_variant = [](const std::string& v) { return teardown_holds().parse(v).has_value(); };
     register_workload(spec, scenario, __FILE__);
   }
   return true;

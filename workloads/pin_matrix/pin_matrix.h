@@ -55,7 +55,7 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell);
 
 // Parses "SOURCE.CHANGE.MAPPING.PAGE" and runs it; an unknown name is BROKEN.
 void run_pin_matrix_variant(Context& ctx, const std::string& variant);
-// Whether run_pin_matrix_variant knows `variant` (a spec's accepts_variant).
+// Whether run_pin_matrix_variant knows `variant` (a spec's variants.known).
 bool is_pin_matrix_variant(const std::string& variant);
 
 }  // namespace dt::workloads

@@ -31,6 +31,7 @@
 
 #include "core/context.h"
 #include "core/errors.h"
+#include "core/workload_table.h"
 #include "workloads/pin_matrix/pin_matrix.h"
 
 namespace dt::workloads {
@@ -124,13 +125,10 @@ const std::vector<PinWorkload>& table() {
 }
 
 void scenario(Context& ctx) {
-  for (const auto& row : table()) {
-    if (ctx.spec().name != row.name) continue;
-    auto cell = row.cell_of(ctx.variant());
-    if (!cell) throw SetupError("'" + ctx.variant() + "' names no cell of " + row.name);
-    return run_pin_matrix_cell(ctx, *cell);
-  }
-  throw SetupError(ctx.spec().name + " is not in the pin matrix table");
+  const PinWorkload& row = row_of(ctx, table());
+  auto cell = row.cell_of(ctx.variant());
+  if (!cell) throw SetupError("'" + ctx.variant() + "' names no cell of " + row.name);
+  run_pin_matrix_cell(ctx, *cell);
 }
 
 bool register_table() {
@@ -147,9 +145,9 @@ bool register_table() {
         .timeout = std::chrono::seconds(40),
         .variants = row.variants,
         .in_default_set = row.in_default_set,
-        .injections = pin_faults().names(),
+        .injections = pin_faults(),
     };
-    spec.accepts_variant = [cell_of = row.cell_of](const std::string& v) {
+    spec.variants.known = [cell_of = row.cell_of](const std::string& v) {
       return cell_of(v).has_value();
     };
     register_workload(spec, scenario, __FILE__);

@@ -23,6 +23,7 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "fixtures/slow_device.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/aligned_map.h"
@@ -37,6 +38,14 @@
 namespace dt::workloads {
 namespace {
 
+enum class Fault { change_unpinned };
+const NameTable<Fault> kFaults("a pin_stress injection", {
+    {Fault::change_unpinned, "change_unpinned"},
+});
+
+// The variants: time budgets, in seconds.
+const NameTable<int> kBudgets("a pin_stress budget", {{60, "60s"}});
+
 const WorkloadSpec spec = {
     .name = "pin_stress",
     .group = "pin_stress",
@@ -45,11 +54,11 @@ const WorkloadSpec spec = {
     .fixes = pin_matrix_fixes(),
     // The variant is the budget; the timeout leaves room for TCG and checks.
     .timeout = std::chrono::seconds(150),
-    .variants = {"60s"},
+    .variants = kBudgets,
     .in_default_set = false,
     // change_unpinned: the changes hit a twin file nobody pins, as a kernel
     //   that skipped the busy-page wait would behave; the wait check fails.
-    .injections = {"change_unpinned"},
+    .injections = kFaults,
 };
 
 constexpr int kWorkers = 4;
@@ -124,7 +133,7 @@ void run_worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
   const std::string path = ctx.path("f" + std::to_string(index));
   int fd = create_pattern_file(path, kFileSize, file_seed);
   int twin = -1;
-  if (ctx.injected("change_unpinned"))
+  if (ctx.injected(kFaults, Fault::change_unpinned))
     twin = create_pattern_file(path + ".twin", kFileSize, file_seed);
   const fixtures::SlowDeviceAccess slow(ctx.env());
   auto* map = static_cast<uint8_t*>(
@@ -240,7 +249,7 @@ void worker(Context& ctx, Shared& shared, int index, uint64_t seed_rng) {
 }
 
 void scenario(Context& ctx) {
-  const double budget = std::stod(ctx.variant());  // "60s" -> 60
+  const double budget = ctx.variant(kBudgets);
   // The slow device's data, so that a late read is recognisable.
   {
     std::vector<uint8_t> data(kWorkers * kDeviceSlice);

@@ -16,6 +16,11 @@
 namespace dt::workloads {
 namespace {
 
+enum class Fault { device_released };
+const NameTable<Fault> kFaults("a selftest_host_guard_in_use injection", {
+    {Fault::device_released, "device_released"},
+});
+
 const WorkloadSpec spec = {
     .name = "selftest_host_guard_in_use",
     .group = "selftest",
@@ -23,7 +28,7 @@ const WorkloadSpec spec = {
     .needs = {.mode = NamespaceMode::devdax, .filesystems = {}},
     .timeout = std::chrono::seconds(120),
     .in_default_set = false,
-    .injections = {"device_released"},
+    .injections = kFaults,
 };
 
 void scenario(Context& ctx) {
@@ -35,7 +40,7 @@ void scenario(Context& ctx) {
   void* map = mmap(nullptr, ctx.env().dax_align, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
   DT_ASSERT(map != MAP_FAILED) << "mmap of " << ctx.env().dax_device << " failed: " << strerror(errno);
   close(fd);  // only the mapping holds the device now
-  if (ctx.injected("device_released")) munmap(map, ctx.env().dax_align);
+  if (ctx.injected(kFaults, Fault::device_released)) munmap(map, ctx.env().dax_align);
 
   CommandResult busy = run_in_host_mode({"--region", region, "--dry-run", "-t", "pmd_fault_devdax"});
   DT_EXPECT(busy.exit_status == 2) << "a dry run on " << region << " while " << device
@@ -45,7 +50,7 @@ void scenario(Context& ctx) {
             std::string::npos)
       << "the refusal did not name this process's mapping of " << device << "; it said: " << busy.output;
 
-  if (!ctx.injected("device_released")) munmap(map, ctx.env().dax_align);
+  if (!ctx.injected(kFaults, Fault::device_released)) munmap(map, ctx.env().dax_align);
   CommandResult idle = run_in_host_mode({"--region", region, "--dry-run", "-t", "pmd_fault_devdax"});
   DT_EXPECT(idle.exit_status == 0 && idle.output.find("destructive steps on " + region) != std::string::npos)
       << "with the mapping gone a dry run should list its steps; exit " << idle.exit_status << ": "

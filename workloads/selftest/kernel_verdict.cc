@@ -17,11 +17,16 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "core/text_file.h"
 #include "workloads/lib/page_sizes.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Problem { hung_task, taint_warn };
+const NameTable<Problem> kProblems("a selftest_kernel_verdict variant",
+    {{Problem::hung_task, "hung_task"}, {Problem::taint_warn, "taint_warn"}});
 
 const WorkloadSpec spec = {
     .name = "selftest_kernel_verdict",
@@ -30,7 +35,7 @@ const WorkloadSpec spec = {
     .needs = {.mode = NamespaceMode::none, .filesystems = {}, .kconfig = {"CONFIG_DETECT_HUNG_TASK"},
               .slow_device = true, .slow_delay_ms = 15000},
     .timeout = std::chrono::seconds(60),
-    .variants = {"hung_task", "taint_warn"},
+    .variants = kProblems,
     .in_default_set = false,
 };
 
@@ -57,7 +62,7 @@ void taint_warn(Context&) {
 }
 
 void scenario(Context& ctx) {
-  if (ctx.variant() == "hung_task") hung_task(ctx);
+  if (ctx.variant(kProblems) == Problem::hung_task) hung_task(ctx);
   else taint_warn(ctx);
 }
 

@@ -61,13 +61,16 @@ namespace {
 
 enum class Phase { rw, unregister_inflight, ring_exit_inflight };
 const NameTable<Phase>& phases() {
-  static const NameTable<Phase> table("a uring_fixed_buffers_devdax variant", {
-      {Phase::rw, "rw"},
-      {Phase::unregister_inflight, "unregister_inflight"},
-      {Phase::ring_exit_inflight, "ring_exit_inflight"},
-  });
+  static const NameTable<Phase> table("a uring_fixed_buffers_devdax variant",
+      {{Phase::rw, "rw"}, {Phase::unregister_inflight, "unregister_inflight"},
+       {Phase::ring_exit_inflight, "ring_exit_inflight"}});
   return table;
 }
+
+enum class Fault { register_readonly, verify_untargeted, unregister_twice, keep_ring_open };
+const NameTable<Fault> kFaults("a uring_fixed_buffers_devdax injection",
+    {{Fault::register_readonly, "register_readonly"}, {Fault::verify_untargeted, "verify_untargeted"},
+     {Fault::unregister_twice, "unregister_twice"}, {Fault::keep_ring_open, "keep_ring_open"}});
 
 const WorkloadSpec spec = {
     .name = "uring_fixed_buffers_devdax",
@@ -84,7 +87,7 @@ const WorkloadSpec spec = {
     // Each variant takes a few seconds under TCG beyond the slow device's
     // delay; a teardown that never ends is caught here.
     .timeout = std::chrono::seconds(60),
-    .variants = phases().names(),
+    .variants = phases(),
     // register_readonly (variant rw only, so that one run can inject all
     //   four): map the devdax buffer read-only, so the kernel refuses the
     //   pin (a FOLL_WRITE pin of a read-only mapping), as a kernel that
@@ -96,8 +99,7 @@ const WorkloadSpec spec = {
     // keep_ring_open: a dup of the ring fd keeps the ring alive past
     //   io_uring_queue_exit, as a teardown that leaked the buffer would:
     //   the release check fails.
-    .injections = {"register_readonly", "verify_untargeted", "unregister_twice",
-                   "keep_ring_open"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kBufferSize = 2 * kPmdSize;
@@ -186,7 +188,7 @@ void register_buffer(Context& ctx, io_uring& ring, DevdaxBuffer& buffer, uint64_
   if (rc < 0) throw SetupError("io_uring_queue_init: " + errno_name(-rc));
   pinned_before = current_pinned();
 
-  if (ctx.injected("register_readonly") && phases().parse_or_throw(ctx.variant()) == Phase::rw) {
+  if (ctx.injected(kFaults, Fault::register_readonly) && ctx.variant(phases()) == Phase::rw) {
     unmap_buffer(buffer);
     buffer = map_buffer(ctx.env(), PROT_READ);
   }
@@ -234,7 +236,7 @@ std::optional<int> reap(io_uring& ring, double seconds) {
 // looked for in a range it never reached.
 void verify_buffer(Context& ctx, const uint8_t* seen, BufferModel model, const Transfer& landed,
                    const std::string& how) {
-  if (ctx.injected("verify_untargeted")) {
+  if (ctx.injected(kFaults, Fault::verify_untargeted)) {
     // Below the real target when there is room, else above it.
     Transfer elsewhere = landed;
     elsewhere.buffer_offset =
@@ -347,7 +349,7 @@ void run_unregister_inflight(Context& ctx, io_uring& ring, DevdaxBuffer& buffer,
   double start = monotonic_seconds();
   int rc = io_uring_unregister_buffers(&ring);
   double took = monotonic_seconds() - start;
-  if (ctx.injected("unregister_twice")) rc = io_uring_unregister_buffers(&ring);
+  if (ctx.injected(kFaults, Fault::unregister_twice)) rc = io_uring_unregister_buffers(&ring);
   io_uring_cqe* cqe = nullptr;
   bool completed = io_uring_peek_cqe(&ring, &cqe) == 0;
   ctx.metric("unregister_time", took * 1e3, "ms");
@@ -379,7 +381,7 @@ void run_ring_exit_inflight(Context& ctx, io_uring& ring, DevdaxBuffer& buffer,
   BufferModel model;
   int dev = begin_slow_read(ctx, ring, buffer, model);
 
-  int kept = ctx.injected("keep_ring_open") ? DT_SYS(dup(ring.ring_fd)) : -1;
+  int kept = ctx.injected(kFaults, Fault::keep_ring_open) ? DT_SYS(dup(ring.ring_fd)) : -1;
   double start = monotonic_seconds();
   io_uring_queue_exit(&ring);
   double exit_took = monotonic_seconds() - start;
@@ -418,7 +420,7 @@ void scenario(Context& ctx) {
   uint64_t pinned_before = 0;
   register_buffer(ctx, ring, buffer, pinned_before);
 
-  switch (phases().parse_or_throw(ctx.variant())) {
+  switch (ctx.variant(phases())) {
     case Phase::rw:
       run_rw(ctx, ring, buffer);
       break;

@@ -13,11 +13,18 @@
 
 #include "core/check.h"
 #include "core/context.h"
+#include "core/name_table.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/pattern_file.h"
+#include "workloads/lib/map_sharing.h"
 
 namespace dt::workloads {
 namespace {
+
+enum class Fault { register_anonymous };
+const NameTable<Fault> kFaults("a uring_fixed_buffers_fsdax injection", {
+    {Fault::register_anonymous, "register_anonymous"},
+});
 
 const WorkloadSpec spec = {
     .name = "uring_fixed_buffers_fsdax",
@@ -26,11 +33,11 @@ const WorkloadSpec spec = {
     .needs = {.mode = NamespaceMode::fsdax, .filesystems = {"xfs", "ext4"}},
     .fixes = {{"2bb6d2837083", "mm: introduce get_user_pages_longterm"}},
     .timeout = std::chrono::seconds(30),
-    .variants = {"shared", "private"},
+    .variants = map_sharings(),
     // register_anonymous: register anonymous memory where the fsdax mapping
     //   belongs, as a kernel that allowed the long-term pin would behave;
     //   the refusal check must fail.
-    .injections = {"register_anonymous"},
+    .injections = kFaults,
 };
 
 constexpr uint64_t kBufferSize = 2 * kPmdSize;
@@ -56,14 +63,14 @@ void scenario(Context& ctx) {
   if (rc < 0) throw SetupError("io_uring_unregister_buffers: " + errno_name(-rc));
 
   int fd = create_pattern_file(ctx.path("fixed"), kBufferSize, 0xF1);
-  int flags = ctx.variant() == "shared" ? MAP_SHARED : MAP_PRIVATE;
+  int flags = mmap_flag(ctx.variant(map_sharings()));
   void* dax = DT_SYS(mmap(nullptr, kBufferSize, PROT_READ | PROT_WRITE, flags, fd, 0));
   // One written page: shared, it is the file's pmem; private, a copy. The
   // untouched pages of a private mapping still map pmem, so the pin must be
   // refused either way.
   memset(dax, 0x5a, kPageSize);
 
-  iovec buffer{ctx.injected("register_anonymous") ? anon : dax, kBufferSize};
+  iovec buffer{ctx.injected(kFaults, Fault::register_anonymous) ? anon : dax, kBufferSize};
   rc = io_uring_register_buffers(&ring, &buffer, 1);
   ctx.note("io_uring_register_buffers over the " + ctx.variant() + " fsdax mapping: " +
            (rc == 0 ? "accepted" : errno_name(-rc)));

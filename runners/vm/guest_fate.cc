@@ -1,0 +1,57 @@
+#include "runners/vm/guest_fate.h"
+
+#include <string.h>
+
+#include "runners/results_store.h"
+
+namespace dt {
+
+namespace {
+std::string with_dump(const GuestSessionOutcome& outcome) {
+  return outcome.task_dump_requested ? " after a sysrq task dump (in console-tail.txt)" : "";
+}
+
+std::string signal_name(int signal) {
+  const char* name = sigabbrev_np(signal);
+  return std::string("SIG") + (name ? name : std::to_string(signal).c_str());
+}
+}  // namespace
+
+std::string guest_fate(const GuestSessionOutcome& outcome) {
+  if (!outcome.init_fatal.empty()) return "guest set-up failed: " + outcome.init_fatal;
+  if (!outcome.panic_line.empty()) return "guest kernel panic: " + outcome.panic_line;
+  if (outcome.interrupted) return "the run was interrupted on the host (Ctrl-C or SIGTERM)";
+  if (!outcome.power_cut_for.empty())
+    return "the power was cut for " + outcome.power_cut_for + " and no boot was left to continue the run";
+  if (outcome.deadline_hit) return "the guest overran the run's deadline and was killed";
+  if (outcome.instance_overdue)
+    return "the guest was hung (no result " + std::to_string(outcome.overdue_budget_s) +
+           " s after the instance started) and was killed" + with_dump(outcome);
+  if (outcome.silent_too_long) return "the guest was silent too long (hung) and was killed" + with_dump(outcome);
+  if (outcome.qemu_killed_by != 0) return "QEMU was killed from outside (" + signal_name(outcome.qemu_killed_by) + ")";
+  if (!outcome.boot_stopped.empty()) return "the guest runner stopped the boot: " + outcome.boot_stopped;
+  if (outcome.runner_exit_status > 1)
+    return "the guest runner died (exit status " + std::to_string(outcome.runner_exit_status) +
+           (outcome.runner_exit_status > 128 ? ": killed by " + signal_name(outcome.runner_exit_status - 128) : "") +
+           ")";
+  return "the guest stopped (QEMU exit status " + std::to_string(outcome.qemu_exit_status) + ")";
+}
+
+Status fate_status(const GuestSessionOutcome& outcome) {
+  if (outcome.interrupted) return Status::broken;
+  if (outcome.panic_line.empty() && (outcome.deadline_hit || outcome.silent_too_long)) return Status::timeout;
+  return Status::crash;
+}
+
+InstanceResult running_instance_result(const Instance& instance, const GuestSessionOutcome& outcome,
+                                       const std::string& console_log) {
+  std::string reason = guest_fate(outcome) + " while this instance ran";
+  if (!outcome.interrupted) reason += "; see " + console_log;
+  return not_run_result(instance, fate_status(outcome), reason);
+}
+
+InstanceResult not_run_after(const Instance& instance, const GuestSessionOutcome& outcome) {
+  return not_run_result(instance, Status::broken, "not run: " + guest_fate(outcome));
+}
+
+}  // namespace dt

@@ -1,0 +1,106 @@
+// A dead guest's fate as the verdict of the instance it ran, and the boot
+// plan that follows: power cuts continue on the same NVDIMM, failures boot
+// a fresh guest at most kMaxReboots times, the host's own stops never do.
+#include <gtest/gtest.h>
+
+#include "core/registry.h"
+#include "runners/vm/boot_plan.h"
+#include "runners/vm/guest_fate.h"
+
+namespace dt {
+namespace {
+
+GuestSessionOutcome runner_died(int status) {
+  GuestSessionOutcome outcome;
+  outcome.runner_exit_status = status;
+  outcome.qemu_exit_status = 0;
+  return outcome;
+}
+
+TEST(GuestFate, SaysWhatHappenedAndIsNeverEmpty) {
+  GuestSessionOutcome panic;
+  panic.panic_line = "Kernel panic - not syncing: sysrq triggered crash";
+  EXPECT_EQ(guest_fate(panic), "guest kernel panic: Kernel panic - not syncing: sysrq triggered crash");
+  EXPECT_EQ(fate_status(panic), Status::crash);
+
+  EXPECT_EQ(guest_fate(runner_died(137)), "the guest runner died (exit status 137: killed by SIGKILL)");
+  EXPECT_EQ(fate_status(runner_died(137)), Status::crash);
+
+  GuestSessionOutcome hung;
+  hung.instance_overdue = hung.silent_too_long = true;
+  hung.overdue_budget_s = 300;
+  hung.task_dump_requested = true;
+  EXPECT_EQ(guest_fate(hung), "the guest was hung (no result 300 s after the instance started) and was killed "
+                              "after a sysrq task dump (in console-tail.txt)");
+  EXPECT_EQ(fate_status(hung), Status::timeout);
+
+  GuestSessionOutcome killed;
+  killed.qemu_killed_by = 9;
+  EXPECT_EQ(guest_fate(killed), "QEMU was killed from outside (SIGKILL)");
+
+  GuestSessionOutcome interrupted;
+  interrupted.interrupted = true;
+  EXPECT_EQ(fate_status(interrupted), Status::broken);
+
+  GuestSessionOutcome cut;
+  cut.power_cut_for = "map_sync_power_loss/xfs/4k";
+  EXPECT_NE(guest_fate(cut).find("the power was cut for map_sync_power_loss/xfs/4k"), std::string::npos);
+
+  EXPECT_FALSE(guest_fate(GuestSessionOutcome{}).empty());
+}
+
+TEST(GuestFate, RunningInstanceGetsTheFateAndTheRestAreNotRun) {
+  std::vector<Instance> some = select_instances({"selftest_guest_panic"});
+  ASSERT_FALSE(some.empty());
+  GuestSessionOutcome panic;
+  panic.panic_line = "Kernel panic - not syncing: boom";
+  InstanceResult running = running_instance_result(some[0], panic, "console-g2.log");
+  EXPECT_EQ(running.status, Status::crash);
+  EXPECT_EQ(running.reason, "guest kernel panic: Kernel panic - not syncing: boom while this instance ran; "
+                            "see console-g2.log");
+  InstanceResult left = not_run_after(some[0], panic);
+  EXPECT_EQ(left.status, Status::broken);
+  EXPECT_EQ(left.reason.rfind("not run: guest kernel panic", 0), 0u);
+
+  GuestSessionOutcome interrupted;
+  interrupted.interrupted = true;
+  InstanceResult stopped = running_instance_result(some[0], interrupted);
+  EXPECT_EQ(stopped.status, Status::broken);
+  EXPECT_EQ(stopped.reason.find("see console"), std::string::npos);
+}
+
+TEST(BootPlan, PowerCutContinuesTheCutInstanceFirst) {
+  GuestSessionOutcome cut;
+  cut.power_cut_for = "map_sync_power_loss/xfs/4k";
+  NextBoot next = plan_next_boot(cut, false, true, {}, 3);
+  EXPECT_TRUE(next.again);
+  EXPECT_TRUE(next.after_power_cut);
+  EXPECT_EQ(next.first, "map_sync_power_loss/xfs/4k");
+  // One cut per planned instance at most.
+  EXPECT_FALSE(plan_next_boot(cut, false, true, {.reboots = 0, .power_cuts = 3}, 3).again);
+  // It already has a verdict: nothing to continue.
+  EXPECT_FALSE(plan_next_boot(cut, false, false, {}, 3).again);
+}
+
+TEST(BootPlan, FailuresBootAgainWhileWorkIsLeftUpToTheLimit) {
+  GuestSessionOutcome panic;
+  panic.panic_line = "Kernel panic";
+  EXPECT_TRUE(plan_next_boot(panic, true, false, {}, 5).again);
+  EXPECT_FALSE(plan_next_boot(panic, true, false, {}, 5).after_power_cut);
+  EXPECT_FALSE(plan_next_boot(panic, false, false, {}, 5).again) << "nothing left to run";
+  EXPECT_TRUE(plan_next_boot(panic, true, false, {.reboots = kMaxReboots - 1}, 5).again);
+  EXPECT_FALSE(plan_next_boot(panic, true, false, {.reboots = kMaxReboots}, 5).again);
+
+  GuestSessionOutcome fatal;
+  fatal.init_fatal = "daxtorture-init: FATAL: cannot mount the results directory over 9p";
+  EXPECT_FALSE(plan_next_boot(fatal, true, false, {}, 5).again);
+  GuestSessionOutcome interrupted;
+  interrupted.interrupted = true;
+  EXPECT_FALSE(plan_next_boot(interrupted, true, false, {}, 5).again);
+  GuestSessionOutcome deadline;
+  deadline.deadline_hit = true;
+  EXPECT_FALSE(plan_next_boot(deadline, true, false, {}, 5).again);
+}
+
+}  // namespace
+}  // namespace dt
