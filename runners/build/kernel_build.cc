@@ -144,8 +144,10 @@ KernelOrigin read_kernel_origin(const std::string& path) {
 }
 
 KernelBuild build_kernel(const BuildRequest& request) {
-  require_build_tools();
+  // The tree first: a wrong path is the user's first mistake to hear of,
+  // whatever this machine lacks to build it.
   GitTree tree(request.tree);
+  require_build_tools();
   Phases phases(request.quiet);
   std::string cache = kernel_cache_dir() + "/builds";
   make_directories(cache + "/obj");
