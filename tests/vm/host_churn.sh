@@ -58,7 +58,8 @@ mkdir -p "$out/results"
   < /dev/null > "$out.ktap" 2> "$out.log" &
 run=\$!
 # Start once the guest boots: what is tested is the run, not the image build.
-until grep -q 'daxtorture vm: booting' "$out.log" 2>/dev/null || ! kill -0 \$run 2>/dev/null; do sleep 1; done
+# ("booting", or "guest N: booting" with several guests.)
+until grep -qE 'daxtorture vm: (guest [0-9]+: )?booting' "$out.log" 2>/dev/null || ! kill -0 \$run 2>/dev/null; do sleep 1; done
 rounds=0
 while kill -0 \$run 2>/dev/null; do
   rm -f $churned
@@ -69,9 +70,13 @@ while kill -0 \$run 2>/dev/null; do
   sleep $back
 done
 echo "host_churn.sh: \$rounds rounds of removing and putting back: $churned" >&2
+echo \$rounds > "$out.rounds"
 wait \$run || echo "host_churn.sh: the run exited with status \$?" >&2
 EOF
 cat "$out.log" >&2
+# A run the churn never met proves nothing.
+rounds=$(cat "$out.rounds" 2>/dev/null || echo 0)
+[ "$rounds" -gt 0 ] || fail "the files were never removed during the run (0 rounds): the churn did not start"
 planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$out.ktap" | head -1)
 results=$(grep -cE '^(not )?ok [0-9]+ ' "$out.ktap" || true)
 [ -n "$planned" ] && [ "$planned" = "$results" ] || fail "KTAP plan '$planned', results $results: a result was lost"
