@@ -45,6 +45,17 @@ long Args::positive_number(const std::string& option_name) {
   throw UsageError(option_name + " takes a positive whole number, not '" + text + "'");
 }
 
+double Args::positive_decimal(const std::string& option_name) {
+  std::string text = value(option_name);
+  try {
+    size_t used = 0;
+    double number = std::stod(text, &used);
+    if (used == text.size() && number > 0) return number;
+  } catch (const std::exception&) {
+  }
+  throw UsageError(option_name + " takes a positive number, not '" + text + "'");
+}
+
 std::string Args::positional() {
   if (done()) throw UsageError("missing argument");
   return words_[next_++];

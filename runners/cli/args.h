@@ -20,6 +20,8 @@ class Args {
   std::string value(const std::string& option_name);
   // Value converted to a positive integer; UsageError when not a number.
   long positive_number(const std::string& option_name);
+  // Value converted to a positive decimal number (e.g. a scale factor).
+  double positive_decimal(const std::string& option_name);
   // The next positional word.
   std::string positional();
   bool next_is_option() const;

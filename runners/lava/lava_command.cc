@@ -135,14 +135,8 @@ LavaOptions parse_options(Args& args) {
     else if (option == "--collect") options.collect = true;
     else if (option == "--expectations") options.expectations = args.value(option);
     else if (option == "--no-expectations") options.expectations.clear();
-    else if (option == "--timeout-scale") {
-      std::string text = args.value(option);
-      try {
-        options.timeout_scale = std::stod(text);
-      } catch (const std::exception&) {
-      }
-      if (options.timeout_scale <= 0) throw UsageError("--timeout-scale takes a positive number, not '" + text + "'");
-    } else unknown_option("lava", option);
+    else if (option == "--timeout-scale") options.timeout_scale = args.positive_decimal(option);
+    else unknown_option("lava", option);
   }
   if (options.collect) {
     if (options.logs.empty())

@@ -113,16 +113,8 @@ RunOptions parse_options(Args& args) {
     else if (*option == "--queue") options.queue = args.value(*option);
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
-    else if (*option == "--timeout-scale") {
-      std::string text = args.value(*option);
-      try {
-        options.timeout_scale = std::stod(text);
-      } catch (const std::exception&) {
-        options.timeout_scale = 0;
-      }
-      if (options.timeout_scale <= 0)
-        throw UsageError("--timeout-scale takes a positive number, not '" + text + "'");
-    } else unknown_option("run", *option);
+    else if (*option == "--timeout-scale") options.timeout_scale = args.positive_decimal(*option);
+    else unknown_option("run", *option);
   }
   return options;
 }

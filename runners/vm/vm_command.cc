@@ -135,15 +135,8 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--expectations") options.expectations = args.value(*option);
     else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--artifacts-url") options.artifacts_url = args.value(*option);
-    else if (*option == "--timeout-scale") {
-      std::string text = args.value(*option);
-      try {
-        options.timeout_scale = std::stod(text);
-      } catch (const std::exception&) {
-      }
-      if (options.timeout_scale <= 0)
-        throw UsageError("--timeout-scale takes a positive number, not '" + text + "'");
-    } else unknown_option("vm", *option);
+    else if (*option == "--timeout-scale") options.timeout_scale = args.positive_decimal(*option);
+    else unknown_option("vm", *option);
   }
   check_guest_options(options.guest);
   if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.guest.run_id.empty() ||
