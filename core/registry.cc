@@ -76,17 +76,19 @@ bool register_workload(const WorkloadSpec& spec, WorkloadBody body,
   };
   check_known(spec.variants, "variant");
   check_known(spec.injections, "injection");
-  registry().push_back({spec, body, source_file});
+  // Kept in (group, name) order as it grows, so that reading it never
+  // writes: the guests of one 'vm --jobs' run select instances from their
+  // own threads, and Instances point into this vector (an in-place sort
+  // on every read raced there and freed strings twice).
+  auto& workloads = registry();
+  auto after = std::upper_bound(workloads.begin(), workloads.end(), spec, [](const WorkloadSpec& s, const Workload& w) {
+    return std::tie(s.group, s.name) < std::tie(w.spec.group, w.spec.name);
+  });
+  workloads.insert(after, {spec, body, source_file});
   return true;
 }
 
-const std::vector<Workload>& all_workloads() {
-  auto& workloads = registry();
-  std::sort(workloads.begin(), workloads.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.spec.group, a.spec.name) < std::tie(b.spec.group, b.spec.name);
-  });
-  return workloads;
-}
+const std::vector<Workload>& all_workloads() { return registry(); }
 
 std::string Instance::name() const {
   std::string base = workload->spec.name + "/" + fs + "/" + variant;

@@ -2,6 +2,10 @@
 // registration refuses.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 #include "core/errors.h"
 #include "core/registry.h"
 
@@ -12,6 +16,27 @@ TEST(Registry, DefaultSetLeavesSelftestsOut) {
   auto instances = select_instances({});
   ASSERT_FALSE(instances.empty());
   for (const auto& instance : instances) EXPECT_NE(instance.workload->spec.group, "selftest");
+}
+
+// The guests of 'vm --jobs' select instances from their own threads while
+// others hold Instances that point into the registry: reading it must not
+// write it. (It sorted itself on every read, and CI's 'vm --jobs 2' died
+// of "double free" at its guests' start.)
+TEST(Registry, SelectingFromSeveralThreadsAtOnceIsSafe) {
+  const std::vector<Instance> before = select_instances({"*"});
+  ASSERT_FALSE(before.empty());
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t)
+    threads.emplace_back([&] {
+      for (int round = 0; round < 25; ++round) {
+        auto again = select_instances({"*"});
+        if (again.size() != before.size() || again.front().name() != before.front().name()) ++wrong;
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(wrong.load(), 0);
+  EXPECT_EQ(select_instances({"*"}).back().name(), before.back().name());
 }
 
 TEST(Registry, BareWorkloadNameSelectsAllItsInstances) {
