@@ -16,7 +16,7 @@ NextBoot plan_next_boot(const GuestSessionOutcome& outcome, bool work_left, bool
     next.first = outcome.power_cut_for;
     return next;
   }
-  next.again = work_left && guest_failed(outcome) && history.reboots < kMaxReboots;
+  next.again = work_left && guest_failed(outcome) && history.fruitless <= kMaxFruitlessReboots;
   return next;
 }
 

@@ -168,6 +168,7 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
       std::cerr << "daxtorture vm: " << prefix << "booting " << launch.kernel.release << " (" << launch.kernel.label
                 << ") under " << launch.accel << ", " << may_run.size() << " instances left, results in "
                 << settings.run_dir << std::endl;
+    const size_t verdicts_before = record.instances;
     GuestSessionOutcome outcome =
         boot_until_userspace(launch, settings.run_dir + "/" + record.console_log, limits, record.boots);
     state.relay().end_of_boot(guest);
@@ -199,6 +200,7 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
     }
     state.save(launch.kernel.release);
 
+    history.fruitless = record.instances > verdicts_before ? 0 : history.fruitless + 1;
     bool work_left = !queue_entries(queue_folder(settings.run_dir)).empty();
     NextBoot next = plan_next_boot(outcome, work_left, cut_unfinished, history, settings.instances.size());
     if (!next.again) break;
@@ -213,13 +215,17 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
       ++history.reboots;
       std::cerr << "daxtorture vm: " << prefix << "the guest stopped with "
                 << queue_entries(queue_folder(settings.run_dir)).size()
-                << " instance(s) left in the queue; booting again (" << history.reboots << " of at most "
-                << kMaxReboots << ")" << std::endl;
+                << " instance(s) left in the queue; booting again (reboot " << history.reboots;
+      if (history.fruitless > 0)
+        std::cerr << "; " << history.fruitless << " boot(s) in a row without a verdict, of at most "
+                  << kMaxFruitlessReboots;
+      std::cerr << ")" << std::endl;
     }
     fs::remove(launch.ktap_file);
   }
   record.reboots = history.reboots;
   record.power_cuts = history.power_cuts;
+  record.fruitless = history.fruitless;
 }
 }  // namespace
 
@@ -329,7 +335,7 @@ GuestPoolResult run_guest_pool(const std::vector<QemuLaunch>& launches, const Gu
     if (guest.last.interrupted) result.interrupted = true;
     if (!guest.last.init_fatal.empty()) result.init_fatal = guest.last.init_fatal;
     bool stopped_early = !guest_failed(guest.last) || !guest.last.power_cut_for.empty() ||
-                         guest.reboots >= kMaxReboots;
+                         guest.fruitless > kMaxFruitlessReboots;
     if (stopped_early) fate = &guest.last;
   }
   GuestRecord host;  // the host's own verdicts are no guest's

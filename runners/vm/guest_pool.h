@@ -42,6 +42,7 @@ struct GuestRecord {
   int boots = 0;       // QEMU starts, early deaths retried included
   int reboots = 0;     // fresh boots after a guest failure
   int power_cuts = 0;
+  int fruitless = 0;   // its last sessions in a row that gave no verdict
   size_t instances = 0;  // results this guest produced (its own and its fates)
   std::string console_log;  // file name in the run folder
   GuestSessionOutcome first;  // its first session (boot times)

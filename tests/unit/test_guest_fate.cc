@@ -1,6 +1,8 @@
 // A dead guest's fate as the verdict of the instance it ran, and the boot
 // plan that follows: power cuts continue on the same NVDIMM, failures boot
-// a fresh guest at most kMaxReboots times, the host's own stops never do.
+// a fresh guest while its boots give verdicts (and at most
+// kMaxFruitlessReboots in a row that give none), the host's own stops
+// never do.
 #include <gtest/gtest.h>
 
 #include "core/registry.h"
@@ -88,8 +90,12 @@ TEST(BootPlan, FailuresBootAgainWhileWorkIsLeftUpToTheLimit) {
   EXPECT_TRUE(plan_next_boot(panic, true, false, {}, 5).again);
   EXPECT_FALSE(plan_next_boot(panic, true, false, {}, 5).after_power_cut);
   EXPECT_FALSE(plan_next_boot(panic, false, false, {}, 5).again) << "nothing left to run";
-  EXPECT_TRUE(plan_next_boot(panic, true, false, {.reboots = kMaxReboots - 1}, 5).again);
-  EXPECT_FALSE(plan_next_boot(panic, true, false, {.reboots = kMaxReboots}, 5).again);
+  // Reboots that give verdicts are not counted against the guest: a kernel
+  // that oopses in every instance still gets every instance judged.
+  EXPECT_TRUE(plan_next_boot(panic, true, false, {.reboots = 40, .fruitless = 0}, 50).again);
+  // Boots that give none are, in a row.
+  EXPECT_TRUE(plan_next_boot(panic, true, false, {.reboots = 3, .fruitless = kMaxFruitlessReboots}, 5).again);
+  EXPECT_FALSE(plan_next_boot(panic, true, false, {.reboots = 3, .fruitless = kMaxFruitlessReboots + 1}, 5).again);
 
   GuestSessionOutcome fatal;
   fatal.init_fatal = "daxtorture-init: FATAL: cannot mount the results directory over 9p";

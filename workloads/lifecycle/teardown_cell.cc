@@ -133,10 +133,23 @@ void overwrite_held_range(Context& ctx, const TeardownTarget& target, uint64_t d
   close(fd);
 }
 
-std::string whose(const uint8_t* bytes, size_t length) {
-  if (!find_mismatch(bytes, length, kDeviceSeed, 0)) return "the slow device's data";
-  if (!find_mismatch(bytes, length, kFileSeed, 0)) return "the old data";
-  if (!find_mismatch_byte(bytes, length, 0, 0)) return "zeroes";
+// Whose data a page or range holds, by the seed it was written with.
+enum class Content { device_data, old_data, zeroes, unknown };
+
+Content whose(const uint8_t* bytes, size_t length) {
+  if (!find_mismatch(bytes, length, kDeviceSeed, 0)) return Content::device_data;
+  if (!find_mismatch(bytes, length, kFileSeed, 0)) return Content::old_data;
+  if (!find_mismatch_byte(bytes, length, 0, 0)) return Content::zeroes;
+  return Content::unknown;
+}
+
+const char* content_text(Content content) {
+  switch (content) {
+    case Content::device_data: return "the slow device's data";
+    case Content::old_data: return "the old data";
+    case Content::zeroes: return "zeroes";
+    case Content::unknown: break;
+  }
   return "mixed or unrecognised data";
 }
 
@@ -332,7 +345,7 @@ void run_teardown_cell(Context& ctx, TeardownOp op) {
     if (find_mismatch(page, kPageSize, kFillSeed, offset)) {
       DT_EXPECT(false) << "frame " << frame << " (offset " << offset << " of the pinned range), "
                        << "handed by the page allocator to this process after " << op_name(op)
-                       << ", was overwritten with " << whose(page, kPageSize)
+                       << ", was overwritten with " << content_text(whose(page, kPageSize))
                        << ": the late DMA landed in reallocated memory";
       break;
     }
@@ -343,10 +356,11 @@ void run_teardown_cell(Context& ctx, TeardownOp op) {
   if (rc == 0) target.restore(op);
   if (ctx.injected(teardown_faults(), TeardownFault::data_lost)) overwrite_held_range(ctx, target, dax_offset);
   std::vector<uint8_t> seen = read_back(ctx, target, dax_offset);
-  std::string found = whose(seen.data(), seen.size());
+  const Content content = whose(seen.data(), seen.size());
+  const std::string found = content_text(content);
   ctx.note("held range after the device came back: " + found);
   if (outcome == Outcome::early) {
-    ctx.note(found == "the slow device's data"
+    ctx.note(content == Content::device_data
                  ? "the late DMA reached the pmem after the teardown released it"
                  : "the late DMA's data is not on the device: it went to released memory");
   } else if (!elsewhere || !pinned) {
