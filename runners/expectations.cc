@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -159,14 +160,21 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
     std::string status_word;
     words >> known.instance >> status_word;
     size_t status_column = line.find(status_word, start + known.instance.size());
-    auto status = parse_status(status_word);
     if (status_word.empty())
       throw UsageError(where(path, number, start) + "expected 'INSTANCE STATUS note'; fix: name "
                        "the verdict the instance is known to get (FAIL, TIMEOUT, BROKEN, CRASH)");
-    if (!status || !status_is_failure(*status))
-      throw UsageError(where(path, number, status_column) + "'" + status_word +
-                       "' is not a failing verdict; fix: use FAIL, TIMEOUT, BROKEN or CRASH");
-    known.status = *status;
+    std::istringstream alternatives(status_word);
+    for (std::string word; std::getline(alternatives, word, '|');) {
+      auto status = parse_status(word);
+      if (!status || !status_is_failure(*status))
+        throw UsageError(where(path, number, status_column) + "'" + word +
+                         "' is not a failing verdict; fix: use FAIL, TIMEOUT, BROKEN or CRASH, "
+                         "or alternatives such as CRASH|TIMEOUT");
+      known.statuses.push_back(*status);
+    }
+    if (status_word.back() == '|')
+      throw UsageError(where(path, number, status_column + status_word.size() - 1) +
+                       "a '|' with no verdict after it; fix: e.g. CRASH|TIMEOUT");
     std::getline(words, known.note);
     size_t note_start = known.note.find_first_not_of(" \t");
     known.note = note_start == std::string::npos ? "" : known.note.substr(note_start);
@@ -180,6 +188,10 @@ ExpectationFile parse_expectations(const std::string& text, const std::string& p
     throw UsageError(path + ": no 'kernel:' or 'version:' line; fix: say which kernels these failures "
                      "belong to");
   return file;
+}
+
+bool KnownFailure::allows(Status status) const {
+  return std::find(statuses.begin(), statuses.end(), status) != statuses.end();
 }
 
 ExpectationFile load_expectations(const std::string& path) {
@@ -215,8 +227,8 @@ void apply_expectations(const std::vector<ExpectationFile>& files, RunResult& ru
     } else if (!failed) {
       instance.expectation = Expectation::fixed;
     } else {
-      instance.expectation = instance.status == known->status ? Expectation::known_failure
-                                                              : Expectation::new_failure;
+      instance.expectation = known->allows(instance.status) ? Expectation::known_failure
+                                                            : Expectation::new_failure;
     }
   }
 }

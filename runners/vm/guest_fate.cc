@@ -30,6 +30,8 @@ std::string guest_fate(const GuestSessionOutcome& outcome) {
   if (outcome.silent_too_long) return "the guest was silent too long (hung) and was killed" + with_dump(outcome);
   if (outcome.qemu_killed_by != 0) return "QEMU was killed from outside (" + signal_name(outcome.qemu_killed_by) + ")";
   if (!outcome.boot_stopped.empty()) return "the guest runner stopped the boot: " + outcome.boot_stopped;
+  if (outcome.runner_stuck)
+    return "the guest runner was stuck after its last result (no next instance, no exit) and was killed";
   if (outcome.runner_exit_status > 1)
     return "the guest runner died (exit status " + std::to_string(outcome.runner_exit_status) +
            (outcome.runner_exit_status > 128 ? ": killed by " + signal_name(outcome.runner_exit_status - 128) : "") +

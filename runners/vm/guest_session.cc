@@ -26,6 +26,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 // How long init may take to sync and power off after the runner exited.
 constexpr auto kPoweroffGrace = std::chrono::seconds(60);
+// How long the runner may go between a result and its next "running" line
+// or its exit. It only takes an entry from the queue, or tears the pool
+// down at the end: longer means it is stuck in the kernel (after an oops
+// with a task stuck in a torn-down fixture it had said "stopping this
+// boot", and then never exited), while the console stays busy. Every
+// result is on the host by then; the instances it had not started go back
+// to the queue.
+constexpr auto kRunnerIdleLimit = std::chrono::seconds(120);
 
 // Set by SIGINT/SIGTERM: QEMU runs in its own process group and would
 // outlive the host runner, so the runner stops it and keeps what it has.
@@ -124,6 +132,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   std::optional<Clock::time_point> running_since;  // of outcome.last_running
   std::chrono::seconds running_budget{0};
   std::optional<Clock::time_point> runner_exited_at;
+  std::optional<Clock::time_point> idle_since;  // the last result, while no instance runs
   auto on_console_line = [&](const std::string& line) {
     console << line << "\n";
     if (line.find("daxtorture: begin ") != std::string::npos) instance_console.clear();
@@ -161,6 +170,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
         event.text.find("] running ") != std::string::npos) {
       outcome.last_running = event.text.substr(event.text.find("] running ") + 10);
       running_since = Clock::now();
+      idle_since.reset();
       auto budget = limits.instance_budget.find(outcome.last_running);
       running_budget = budget != limits.instance_budget.end() ? budget->second : limits.silence;
       if (outcome.first_instance_after_s < 0) outcome.first_instance_after_s = seconds_since_start();
@@ -176,6 +186,7 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
       ++done;
       outcome.last_running.clear();
       running_since.reset();
+      idle_since = Clock::now();
       if (limits.on_finished) limits.on_finished(event.result.name, reports::ktap_status(event.result));
       else if (limits.show_progress)
         std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
@@ -213,6 +224,14 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     // retrying writes), so the guest is neither silent nor done.
     if (runner_exited_at && now - *runner_exited_at > kPoweroffGrace) {
       outcome.poweroff_stuck = true;
+      kill(qemu, SIGKILL);
+      waitpid(qemu, &status, 0);
+      exited = true;
+      break;
+    }
+    auto idle_limit = outcome.boot_stopped.empty() ? kRunnerIdleLimit : kPoweroffGrace;
+    if (!runner_exited_at && idle_since && now - *idle_since > idle_limit) {
+      outcome.runner_stuck = true;
       kill(qemu, SIGKILL);
       waitpid(qemu, &status, 0);
       exited = true;
@@ -287,7 +306,8 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   outcome.seconds = seconds_since_start();
   if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
   bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted ||
-                      !outcome.power_cut_for.empty() || outcome.poweroff_stuck;
+                      !outcome.power_cut_for.empty() || outcome.poweroff_stuck ||
+                      outcome.runner_stuck;
   if (WIFSIGNALED(status) && !killed_by_us) outcome.qemu_killed_by = WTERMSIG(status);
   for (const auto& line : tail) outcome.console_tail += line + "\n";
   return outcome;

@@ -38,6 +38,7 @@ struct GuestSessionOutcome {
   std::string console_tail;         // last lines of the console
   bool task_dump_requested = false; // sysrq w and l sent before the kill
   bool poweroff_stuck = false;      // killed: no power-off long after the runner exited
+  bool runner_stuck = false;        // killed: no next instance and no exit long after the last result
   std::string power_cut_for;        // instance whose request made us kill QEMU
   double power_cut_after_s = -1;    // when, in seconds since QEMU started
   std::string power_cut_console;    // the console from that instance's start to the cut

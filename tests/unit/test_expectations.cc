@@ -38,7 +38,7 @@ TEST(Expectations, ParsesKernelsAndKnownFailures) {
   EXPECT_TRUE(file.covers("6.1.0-56-amd64"));
   EXPECT_FALSE(file.covers("6.12.117+deb12-amd64"));
   ASSERT_EQ(file.known.size(), 2u);
-  EXPECT_EQ(file.known[0].status, Status::timeout);
+  EXPECT_EQ(file.known[0].statuses, std::vector<Status>{Status::timeout});
   EXPECT_EQ(file.known[0].note, "never woken (6.1.0-56)");
   EXPECT_EQ(file.known[1].line, 4);
 }
@@ -61,6 +61,26 @@ TEST(Expectations, ClassifiesNewKnownAndFixed) {
   run.instances.erase(run.instances.begin() + 1);
   run.instances.erase(run.instances.begin() + 2);
   EXPECT_FALSE(has_new_failures(run));
+}
+
+// One bug that ends as an oops or as a task stuck behind it, by timing:
+// either verdict is the known one, any other is new.
+TEST(Expectations, AlternativeVerdictsAreEachKnown) {
+  auto file = parse_expectations("version: 6.1\nteardown_unbind_fsdax/*/pinned CRASH|TIMEOUT late DMA\n", "a.expect");
+  ASSERT_EQ(file.known.size(), 1u);
+  EXPECT_EQ(file.known[0].statuses, (std::vector<Status>{Status::crash, Status::timeout}));
+  RunResult run;
+  run.instances = {result("teardown_unbind_fsdax/xfs/pinned", Status::crash),
+                   result("teardown_unbind_fsdax/ext4/pinned", Status::timeout),
+                   result("teardown_unbind_fsdax/ext4/pinned#2", Status::fail)};
+  apply_expectations({file}, run);
+  EXPECT_EQ(run.instances[0].expectation, Expectation::known_failure);
+  EXPECT_EQ(run.instances[1].expectation, Expectation::known_failure);
+  EXPECT_EQ(run.instances[2].expectation, Expectation::new_failure);
+  EXPECT_EQ(expectation_error("version: 6.1\nfoo/xfs/4k CRASH|PASS note\n")
+                .rfind("x.expect:2:12: 'PASS' is not a failing verdict", 0), 0u);
+  EXPECT_EQ(expectation_error("version: 6.1\nfoo/xfs/4k CRASH| note\n")
+                .rfind("x.expect:2:17: a '|' with no verdict after it", 0), 0u);
 }
 
 TEST(Expectations, MalformedLinesNameLineAndColumn) {

@@ -53,8 +53,8 @@ TEST(FindingsTable, KnownFailuresFileParsesAndCoversTheRunsKernel) {
   EXPECT_FALSE(file.covers("6.12.1170+deb12-amd64"));
   ASSERT_EQ(file.known.size(), 2u);
   EXPECT_EQ(file.known[0].instance, "pin_dio_read/xfs/truncate.unmapped.4k");
-  EXPECT_EQ(file.known[0].status, Status::fail);
-  EXPECT_EQ(file.known[1].status, Status::crash);
+  EXPECT_EQ(file.known[0].statuses, std::vector<Status>{Status::fail});
+  EXPECT_EQ(file.known[1].statuses, std::vector<Status>{Status::crash});
 }
 
 }  // namespace

@@ -48,6 +48,14 @@ TEST(GuestFate, SaysWhatHappenedAndIsNeverEmpty) {
   cut.power_cut_for = "map_sync_power_loss/xfs/4k";
   EXPECT_NE(guest_fate(cut).find("the power was cut for map_sync_power_loss/xfs/4k"), std::string::npos);
 
+  GuestSessionOutcome stuck;
+  stuck.runner_stuck = true;
+  EXPECT_EQ(guest_fate(stuck), "the guest runner was stuck after its last result (no next instance, no exit) "
+                               "and was killed");
+  EXPECT_EQ(fate_status(stuck), Status::crash);
+  // A stuck runner is a guest failure: the guest boots again for the queue.
+  EXPECT_TRUE(plan_next_boot(stuck, true, false, {}, 5).again);
+
   EXPECT_FALSE(guest_fate(GuestSessionOutcome{}).empty());
 }
 
