@@ -222,16 +222,11 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
     // and powers off. A sync stuck on a filesystem whose device an instance
     // tore down never returns, while the kernel keeps logging (xfsaild
     // retrying writes), so the guest is neither silent nor done.
-    if (runner_exited_at && now - *runner_exited_at > kPoweroffGrace) {
-      outcome.poweroff_stuck = true;
-      kill(qemu, SIGKILL);
-      waitpid(qemu, &status, 0);
-      exited = true;
-      break;
-    }
+    // Likewise a runner stuck between results or on its way out.
     auto idle_limit = outcome.boot_stopped.empty() ? kRunnerIdleLimit : kPoweroffGrace;
-    if (!runner_exited_at && idle_since && now - *idle_since > idle_limit) {
-      outcome.runner_stuck = true;
+    outcome.poweroff_stuck = runner_exited_at && now - *runner_exited_at > kPoweroffGrace;
+    outcome.runner_stuck = !runner_exited_at && idle_since && now - *idle_since > idle_limit;
+    if (outcome.poweroff_stuck || outcome.runner_stuck) {
       kill(qemu, SIGKILL);
       waitpid(qemu, &status, 0);
       exited = true;
