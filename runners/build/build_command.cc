@@ -30,6 +30,11 @@ options:
                          base (no graphics, sound, USB, wireless, network
                          cards, SCSI/ATA, NFS, ...): about half the objects
                          of a cold build; a folder and cache of its own
+  --coverage             also merge vm-configs/kernel-coverage.config (gcov)
+                         and profile the DAX code's objects (fs/dax.c,
+                         drivers/dax, mm's DAX paths, io_uring/rsrc.c, the
+                         break-layout paths of XFS and ext4), for 'daxtorture
+                         vm --coverage'; a folder and cache of its own
   -j, --jobs N           parallel compile jobs (default: one per CPU)
   --nice N               niceness of the build (default 10: guests and other
                          users of the machine come first); 0 to disable
@@ -61,6 +66,7 @@ int build_main(Args& args) {
     else if (*option == "--nice") request.nice = static_cast<int>(std::stol(args.value(*option)));
     else if (*option == "--quiet") request.quiet = true;
     else if (*option == "--lean") request.recipe.lean = true;
+    else if (*option == "--coverage") request.recipe.coverage = true;
     else unknown_option("build", *option);
   }
   if (request.tree.empty()) throw UsageError("--tree DIR is required: the kernel git tree to build");

@@ -12,6 +12,7 @@
 #include "core/command.h"
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "runners/build/coverage_objects.h"
 #include "runners/build/git_tree.h"
 #include "runners/build/logged_process.h"
 #include "runners/build/sha256.h"
@@ -179,6 +180,8 @@ KernelBuild build_kernel(const BuildRequest& request) {
       "KBUILD_BUILD_TIMESTAMP=" + tree.commit_date("HEAD")};
   bool ccache = program_available("ccache");
   if (ccache) variables.push_back("CC=ccache gcc");
+  if (request.recipe.coverage)
+    for (const auto& stem : kCoverageObjects) variables.push_back("GCOV_PROFILE_" + stem + ".o=y");
   make.insert(make.end(), variables.begin(), variables.end());
   // Every O= folder sits at the same depth, so with paths made relative to
   // the common ancestor a folder of another tree or base hits the cache.
@@ -196,6 +199,7 @@ KernelBuild build_kernel(const BuildRequest& request) {
   }
   std::string config_text = read_text_file(objtree + "/.config").value_or("");
   std::string fragment_text = read_text_file(request.recipe.fragment).value_or("");
+  if (request.recipe.coverage) fragment_text += read_text_file(coverage_fragment_path()).value_or("");
   auto dropped = dropped_options(tree.path(), fragment_text, config_text);
   if (!dropped.empty()) {
     std::string list;

@@ -80,15 +80,20 @@ std::string describe_value(const std::string& value) { return value == "n" ? "no
 
 std::string default_fragment_path() { return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel.config"; }
 std::string lean_fragment_path() { return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel-lean.config"; }
+std::string coverage_fragment_path() {
+  return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel-coverage.config";
+}
 
 std::string ConfigRecipe::name() const {
   std::string base = base_config.empty() ? "x86_64_defconfig+kvm_guest.config"
                                          : fs::path(base_config).filename().string();
-  return base + (lean ? "+kernel-lean.config" : "") + "+" + fs::path(fragment).filename().string();
+  return base + (lean ? "+kernel-lean.config" : "") + "+" + fs::path(fragment).filename().string() +
+         (coverage ? "+kernel-coverage.config" : "");
 }
 
 std::string ConfigRecipe::base_key() const {
-  std::string lean_part = lean ? "+kernel-lean.config" : "";
+  // A coverage build compiles other objects with other flags: a folder of its own.
+  std::string lean_part = std::string(lean ? "+kernel-lean.config" : "") + (coverage ? "+coverage" : "");
   if (base_config.empty()) return sha256_hex("x86_64_defconfig+kvm_guest.config" + lean_part).substr(0, 8);
   return sha256_hex(read_text_file(base_config).value_or(base_config) + lean_part).substr(0, 8);
 }
@@ -137,6 +142,12 @@ void make_kernel_config(const std::vector<std::string>& make, const ConfigRecipe
   auto fragment = read_text_file(recipe.fragment);
   if (!fragment) throw UsageError("cannot read the config fragment " + recipe.fragment);
   write_text_file(objtree + "/.config", merge_fragment(read_text_file(objtree + "/.config").value_or(""), *fragment));
+  if (recipe.coverage) {
+    auto coverage = read_text_file(coverage_fragment_path());
+    if (!coverage) throw UsageError("cannot read " + coverage_fragment_path());
+    write_text_file(objtree + "/.config",
+                    merge_fragment(read_text_file(objtree + "/.config").value_or(""), *coverage));
+  }
   run_make({"olddefconfig"});
 }
 

@@ -14,6 +14,7 @@ struct ConfigRecipe {
   std::string base_config;   // a .config file; "" = x86_64_defconfig + kvm_guest.config
   std::string fragment;      // the suite's fragment
   bool lean = false;         // also vm-configs/kernel-lean.config over the base
+  bool coverage = false;     // also vm-configs/kernel-coverage.config (gcov), last
   // "x86_64_defconfig+kvm_guest.config+kernel.config", for run.json.
   std::string name() const;
   // Names the base alone: one incremental build folder per tree and base.
@@ -22,6 +23,7 @@ struct ConfigRecipe {
 
 std::string default_fragment_path();
 std::string lean_fragment_path();
+std::string coverage_fragment_path();
 
 // Writes OBJTREE/.config from the recipe; make's output is appended to LOG.
 // `make` holds the command prefix and variables every make call shares.

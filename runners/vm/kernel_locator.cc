@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <iostream>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -131,13 +132,24 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
   std::string cache = kernel_cache_dir();
   std::string dir = cache + "/" + package_or_alias;
   if (!fs::exists(dir)) {
-    if (package_or_alias.rfind("linux-image-", 0) != 0)
+    if (package_or_alias.find('/') != std::string::npos || package_or_alias.empty() ||
+        !(package_or_alias.rfind("linux-image-", 0) == 0 || isdigit(static_cast<unsigned char>(package_or_alias[0]))))
       throw UsageError("no kernel '" + package_or_alias + "' in " + cache +
-                       "; fix: run tools/setup, or name a Debian package such as "
-                       "linux-image-6.1.0-56-amd64-unsigned");
-    // Set-up's own fetcher: apt-get download + dpkg -x + depmod.
-    run_checked({std::string(DAXTORTURE_SOURCE_DIR) + "/tools/fetch-kernel", package_or_alias},
-                std::chrono::seconds(600));
+                       "; fix: run tools/setup (aliases default, 6.12, 6.1, fixed, newest), or name a "
+                       "Debian package (linux-image-7.3.4+deb13-amd64), a version (7.3.4) or a series (7.3)");
+    // Set-up's own fetcher: the newest whole kernel of any suite that
+    // matches, split packages and all; it prints the cache folder.
+    std::cerr << "daxtorture: fetching kernel '" << package_or_alias << "' from Debian's archive" << std::endl;
+    try {
+      std::string output = run_checked({std::string(DAXTORTURE_SOURCE_DIR) + "/tools/fetch-kernel", "--resolve",
+                                        package_or_alias},
+                                       std::chrono::seconds(900));
+      // Progress goes to stderr, interleaved: the folder is the last line.
+      while (!output.empty() && output.back() == '\n') output.pop_back();
+      dir = output.substr(output.find_last_of('\n') == std::string::npos ? 0 : output.find_last_of('\n') + 1);
+    } catch (const SetupError& error) {
+      throw UsageError(std::string("cannot fetch kernel '") + package_or_alias + "': " + error.what());
+    }
   }
   dir = fs::canonical(dir);
   GuestKernel kernel;
@@ -152,6 +164,11 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
   if (fs::exists(dir + "/boot/config-" + kernel.release))
     kernel.config = dir + "/boot/config-" + kernel.release;
   kernel.origin = debian_package_origin(kernel, fs::path(dir).filename());
+  // tools/fetch-kernel notes "PACKAGE VERSION SUITE": the version beats the
+  // one read out of the image (a split kernel's vmlinuz may not carry it).
+  std::istringstream noted(read_text_file(dir + "/debian-package.txt").value_or(""));
+  std::string noted_package, noted_version;
+  if (noted >> noted_package >> noted_version) kernel.origin.package_version = noted_version;
   return kernel;
 }
 
