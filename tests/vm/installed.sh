@@ -6,7 +6,11 @@
 # usage: installed.sh BUILD_DIR
 . "$(dirname "$0")/lib.sh"
 build=${1:?usage: installed.sh BUILD_DIR}
-prefix=$(mktemp -d /tmp/daxtorture-install.XXXXXX)
+# One prefix per build folder, not a fresh name per run: the guest image's
+# key covers the paths its files come from, and each new key is another
+# image in the cache.
+prefix=/tmp/daxtorture-installed-$(echo "$build" | sha256sum | cut -c1-12)
+rm -rf "$prefix"
 elsewhere=$(mktemp -d /tmp/daxtorture-elsewhere.XXXXXX)
 trap 'rm -rf "$prefix" "$elsewhere"' EXIT
 cmake --install "$build" --prefix "$prefix" > /dev/null
