@@ -3,7 +3,8 @@
 # the source tree: 'cmake --install' into a fresh prefix (binary, data,
 # man pages), every command's --help and 'list' from another folder, the
 # data found beside the installed binary and never in the clone, one clear
-# line when the data folder is missing; then the Debian package (cpack):
+# line when the data folder is missing, a moved clone reading its own tree;
+# then the Debian package (cpack):
 # its control fields, its file list, and its binary run from the unpacked
 # package. Boots nothing (tests/vm/installed.sh does).
 # usage: install.sh BUILD_DIR
@@ -91,6 +92,19 @@ mv "$data.away" "$data"
 mkdir -p "$elsewhere/lone/bin"
 cp "$installed" "$elsewhere/lone/bin/daxtorture"
 expect_missing_data "binary copied out alone" "$elsewhere/lone/bin/daxtorture" "$elsewhere/lone/share/daxtorture"
+
+# A clone moved after building: its build folder's binary reads the tree
+# that now holds it (the part of a clone data_path looks for).
+top=$(cd "$(dirname "$0")/../.." && pwd)
+moved=$elsewhere/moved-clone
+mkdir -p "$moved/build/runners" "$moved/runners/vm"
+cp -r "$top/vm-configs" "$top/CMakeLists.txt" "$moved/"
+cp "$top/runners/vm/guest-init.sh" "$moved/runners/vm/"
+cp "$daxtorture" "$moved/build/runners/daxtorture"
+rc=0
+"$moved/build/runners/daxtorture" vm --kernel-package no-such-alias > /dev/null 2> "$scratch/err" || rc=$?
+[ "$rc" = 2 ] && grep -q "'$moved/tools/fetch-kernel " "$scratch/err" && ok "a moved clone reads its own tree" ||
+  fail "a moved clone's binary did not read the tree that holds it: $(cat "$scratch/err")"
 
 # The Debian package, from the same install rules.
 cd "$build"
