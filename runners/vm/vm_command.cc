@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/command.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
@@ -116,7 +117,7 @@ struct VmOptions {
   std::optional<Shard> shard;
   std::string resume;
   std::string artifacts_url;
-  std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
+  std::string expectations = data_path("vm-configs/expectations");
 };
 
 VmOptions parse_options(Args& args) {
