@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "core/command.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 
 namespace dt {
@@ -69,7 +70,7 @@ std::vector<Release> packaged_releases(const std::string& range, const std::stri
   if (compare_versions(first, last) >= 0)
     throw UsageError("--releases " + range + ": " + first + " is not older than " + last +
                      "; fix: name the older release first");
-  std::vector<std::string> argv = {std::string(DAXTORTURE_SOURCE_DIR) + "/tools/fetch-kernel", "--list"};
+  std::vector<std::string> argv = {data_path("tools/fetch-kernel"), "--list"};
   if (!suite.empty()) argv.insert(argv.end(), {"--suite", suite});
   CommandResult listed = run_command(argv, std::chrono::seconds(300));
   if (listed.exit_status != 0)

@@ -17,7 +17,8 @@ Seen seen_on(const ReleaseColumn& column, const std::string& instance) {
 }  // namespace
 
 std::string verdict_change(const std::vector<ReleaseColumn>& columns, const std::string& instance) {
-  int first_fail = -1, last_pass_before = -1, fix = -1, last_fail_before_fix = -1;
+  int first_fail = -1, last_pass_before = -1, fix = -1, last_fail_before_fix = -1, first_other = -1;
+  int others = 0;
   bool any_pass = false, any_fail = false;
   for (size_t i = 0; i < columns.size(); ++i) {
     Seen seen = seen_on(columns[i], instance);
@@ -25,14 +26,19 @@ std::string verdict_change(const std::vector<ReleaseColumn>& columns, const std:
       any_pass = true;
       if (first_fail < 0) last_pass_before = static_cast<int>(i);
       else if (fix < 0) fix = static_cast<int>(i);
+    } else if (seen == Seen::other) {
+      if (others++ == 0) first_other = static_cast<int>(i);
     } else if (seen == Seen::fails) {
       any_fail = true;
       if (first_fail < 0) first_fail = static_cast<int>(i);
       if (fix < 0) last_fail_before_fix = static_cast<int>(i);
     }
   }
-  if (!any_fail) return any_pass ? "passes on every release it ran on" : "no verdict on any release";
-  if (!any_pass) return "fails on every release it ran on";
+  // BROKEN or SKIP judge no release: said apart, never read as a pass.
+  const std::string unjudged = others == 0 ? "" : "; no verdict (BROKEN or SKIP) on " + std::to_string(others) +
+                                                  " release(s), from " + columns[first_other].version;
+  if (!any_fail) return (any_pass ? "passes wherever it had a verdict" : "no verdict on any release") + unjudged;
+  if (!any_pass) return "fails wherever it had a verdict" + unjudged;
   std::string text;
   if (last_pass_before >= 0)
     text = "first failing " + columns[first_fail].version + " (last passing " + columns[last_pass_before].version + ")";
@@ -41,7 +47,7 @@ std::string verdict_change(const std::vector<ReleaseColumn>& columns, const std:
   if (fix >= 0)
     text += "; first passing again " + columns[fix].version + " (last failing " +
             columns[last_fail_before_fix].version + ")";
-  return text;
+  return text + unjudged;
 }
 
 std::string release_table_markdown(const std::vector<ReleaseColumn>& columns) {
