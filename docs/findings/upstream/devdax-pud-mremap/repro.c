@@ -47,6 +47,7 @@ static char *aligned_hole(size_t size)
 
 int main(int argc, char **argv)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* lines reach the console before an oops */
 	const char *path = argc > 1 ? argv[1] : "/dev/dax0.0";
 	int fd = open(path, O_RDWR);
 	if (fd < 0)
