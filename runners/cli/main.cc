@@ -11,6 +11,7 @@
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"
+#include "runners/repro/repro_command.h"
 #include "runners/run/run_command.h"
 #include "runners/vm/vm_bench.h"
 #include "runners/vm/vm_command.h"
@@ -37,6 +38,8 @@ commands:
           git bisect with a build and a boot per step
   bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
           --compare of two such files with a Mann-Whitney U test
+  repro   a bundle that reproduces a failing instance with only QEMU (or a
+          finding's standalone C reproducer), and the upstream report draft
   lava    LAVA job definitions for a farm (per kernel and shard), and
           --collect of their job logs into one run folder
 
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
       {"build", {dt::build_main, dt::kBuildHelp}},
       {"bisect", {dt::bisect_main, dt::kBisectHelp}},
       {"lava", {dt::lava_main, dt::kLavaHelp}},
+      {"repro", {dt::repro_main, dt::kReproHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
