@@ -20,16 +20,18 @@ command -v qemu-system-x86_64 >/dev/null ||
 [ -r "$bundle/kernel/vmlinuz" ] ||
   { echo "run.sh: $bundle/kernel/vmlinuz is missing; fetch it as kernel/ORIGIN says" >&2; exit 2; }
 runs=${RUNS:-$bundle/runs}
-accel=tcg
-[ -w /dev/kvm ] && accel=kvm
+# The accelerator of the run that failed (bundle.conf); ACCEL=kvm or
+# ACCEL=tcg decides instead. Not probed: a QEMU that opens /dev/kvm may
+# still fail at the first CPU register it sets (seen on nested hosts).
+accel=${ACCEL:-$accel}
 
 # The QEMU words, one per line in qemu-args.$accel, with @KERNEL@, @INITRD@,
 # @NVDIMM@ and @SHARE@ standing for this boot's files.
 qemu_words() {
-  set --
+  nvdimm=$1 share=$2
   while IFS= read -r word; do
     word=$(printf '%s\n' "$word" | sed -e "s|@KERNEL@|$bundle/kernel/vmlinuz|" \
-      -e "s|@INITRD@|$bundle/guest.cpio|" -e "s|@NVDIMM@|$1|" -e "s|@SHARE@|$2|")
+      -e "s|@INITRD@|$bundle/guest.cpio|" -e "s|@NVDIMM@|$nvdimm|" -e "s|@SHARE@|$share|")
     printf '%s\n' "$word"
   done < "$bundle/qemu-args.$accel"
 }
@@ -80,7 +82,7 @@ while [ "$i" -le "$n" ]; do
   while kill -0 "$qemu" 2>/dev/null; do
     # An oops leaves a guest that may never power off: stop it once the
     # report is complete.
-    if grep -qE -e '---\[ end trace|Kernel panic' "$dir/console.log"; then
+    if grep -qE -e '---\[ end trace|Kernel panic' "$dir/console.log" 2>/dev/null; then
       sleep 5
       kill "$qemu" 2>/dev/null || true
       break

@@ -162,6 +162,7 @@ void write_instance_bundle(const std::string& instance_dir, const std::string& o
              "kernel_config=" + conf_word(config) + "\n"
              "timeout_scale=" + conf_word(value("timeout_scale").empty() ? "4" : value("timeout_scale")) + "\n"
              "token=" + kBundleToken + "\n"
+             "accel=" + (value("accelerator") == "kvm" ? "kvm" : "tcg") + "\n"
              "nvdimm_size=" + std::to_string(profile.nvdimm_size) + "\n"
              "boot_timeout=" + std::to_string(timeout_s) + "\n");
   finish_bundle(out_dir, "guest-daxtorture.sh",
@@ -206,6 +207,7 @@ void write_standalone_bundle(const std::string& finding_dir, const std::string& 
              "guest_args=" + conf_word(guest_args) + "\n"
              "kernel_release=" + conf_word(kernel.release) + "\n"
              "nvdimm_size=" + std::to_string(profile.nvdimm_size) + "\n"
+             "accel=tcg\n"
              "boot_timeout=300\n");
   finish_bundle(out_dir, "guest-standalone.sh",
                 "Standalone reproducer bundle of " + name + " on " + kernel.release + ".\n\n"
