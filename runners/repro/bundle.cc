@@ -34,12 +34,14 @@ void copy_into(const std::string& from, const std::string& to) {
 
 // A fresh output folder: an existing one is replaced only when it is a
 // bundle (it has bundle.conf), never any other folder.
+void check_out_dir(const std::string& out_dir) {
+  if (fs::exists(out_dir) && !fs::exists(out_dir + "/guest/bundle.conf"))
+    throw UsageError(out_dir + " exists and is not a reproducer bundle; name a new folder with --out");
+}
+
 void prepare_out_dir(const std::string& out_dir) {
-  if (fs::exists(out_dir)) {
-    if (!fs::exists(out_dir + "/guest/bundle.conf"))
-      throw UsageError(out_dir + " exists and is not a reproducer bundle; name a new folder with --out");
-    fs::remove_all(out_dir);
-  }
+  check_out_dir(out_dir);
+  fs::remove_all(out_dir);
   make_directories(out_dir + "/kernel");
   make_directories(out_dir + "/guest");
 }
@@ -122,6 +124,7 @@ void write_bare_image(const std::string& image, const std::string& out) {
 }  // namespace
 
 void write_instance_bundle(const std::string& instance_dir, const std::string& out_dir) {
+  check_out_dir(out_dir);
   FailedInstance failed = load_failed_instance(instance_dir);
   const auto& env = failed.run.info.environment;
   auto value = [&](const std::string& key) {
@@ -179,6 +182,7 @@ void write_instance_bundle(const std::string& instance_dir, const std::string& o
 
 void write_standalone_bundle(const std::string& finding_dir, const std::string& kernel_package,
                              const std::string& guest_args, const std::string& out_dir) {
+  check_out_dir(out_dir);
   for (const char* file : {"repro.c", "setup.sh", "guest.sh", "expect"})
     if (!fs::exists(finding_dir + "/" + file))
       throw UsageError(finding_dir + " has no " + file + "; a finding folder holds repro.c, setup.sh, guest.sh "

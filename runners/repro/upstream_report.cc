@@ -55,7 +55,9 @@ std::string console_excerpt(const FailedInstance& failed) {
     if (!started && line.find(first.substr(0, 40)) != std::string::npos) started = true;
     if (line.find("daxtorture: begin") != std::string::npos) kept.push_back(line);
     else if (started) kept.push_back(line);
-    if (kept.size() >= 120) break;
+    // One report is enough: what follows the first trace's end repeats it
+    // or comes from the wreck.
+    if (kept.size() >= 120 || line.find("---[ end trace") != std::string::npos) break;
   }
   std::string excerpt;
   for (const auto& kept_line : kept) excerpt += kept_line + "\n";
@@ -143,13 +145,19 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
 
   DecodedStack stack = decode_stack(console_excerpt(failed), release, debug_dir, source_tree, origin.package);
   if (!stack.note.empty()) std::cerr << "daxtorture repro: " << stack.note << std::endl;
-  std::vector<std::string> files = stack.files;
-  // The finding may name the file at fault when no frame does (a check
-  // that prints a line but no stack).
-  std::istringstream extra(finding_dir.empty() ? "" : file_or(finding_dir + "/files"));
-  for (std::string file; extra >> file;)
-    if (std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file);
-  if (files.size() > 4) files.resize(4);
+  // The finding names the files at fault first: a stack shows where the
+  // damage was found (brd copying into a freed page), not who freed it,
+  // and a check that prints a line ("bad pud") has no stack at all. Then
+  // the stack's top two files.
+  std::vector<std::string> files;
+  std::istringstream named(finding_dir.empty() ? "" : file_or(finding_dir + "/files"));
+  for (std::string line; std::getline(named, line);) {
+    std::string file = line.substr(0, line.find_first_of(" \t#"));
+    if (!file.empty()) files.push_back(file);
+  }
+  size_t from_stack = 0;
+  for (const auto& file : stack.files)
+    if (from_stack < 2 && std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file), ++from_stack;
   Recipients recipients = recipients_for(files, source_tree);
 
   // Subject and description: the finding's summary (first line: subject),
