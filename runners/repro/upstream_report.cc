@@ -21,7 +21,7 @@ namespace {
 
 // The options a DAX report's reader asks about first.
 const std::regex kRelevantOption(
-    R"(^CONFIG_(ZONE_DEVICE|FS_DAX|FS_DAX_PMD|DEV_DAX[A-Z_]*|LIBNVDIMM|BLK_DEV_PMEM|ND_PFN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD|PREEMPT[A-Z_]*|BLK_DEV_RAM|DM_DELAY|XFS_FS|EXT4_FS)=.*)");
+    R"(^CONFIG_(ZONE_DEVICE|FS_DAX|FS_DAX_PMD|DEV_DAX[A-Z_]*|LIBNVDIMM|BLK_DEV_PMEM|ND_PFN|TRANSPARENT_HUGEPAGE|HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD|PREEMPT_DYNAMIC|BLK_DEV_RAM|DM_DELAY|XFS_FS|EXT4_FS)=.*)");
 
 std::string file_or(const std::string& path, const std::string& fallback = "") {
   return read_text_file(path).value_or(fallback);
@@ -62,6 +62,35 @@ std::string console_excerpt(const FailedInstance& failed) {
   std::string excerpt;
   for (const auto& kept_line : kept) excerpt += kept_line + "\n";
   return excerpt;
+}
+
+// The reproducer's own console (FINDING/console.txt, a bundle boot's
+// console.log): its lines and the kernel's from the first "repro:" line
+// to the end of the first trace or to guest.sh's "kernel:" verdict. The
+// release it ran on, from /init's "userspace ready, kernel R" line.
+struct ReproducerConsole {
+  std::string release, excerpt;
+};
+
+ReproducerConsole reproducer_console(const std::string& text) {
+  ReproducerConsole console;
+  static const std::regex ready(R"(userspace ready, kernel ([^ ;\r\n]+))");
+  std::smatch match;
+  if (std::regex_search(text, match, ready)) console.release = match[1];
+  std::istringstream lines(text);
+  std::string line;
+  bool started = false;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.rfind("repro:", 0) == 0) started = true;
+    if (!started) continue;
+    if (line.rfind("kernel:", 0) == 0) break;
+    // guest.sh repeats the kernel's lines at its end: each once.
+    bool wanted = line.rfind("repro:", 0) == 0 || line.rfind("[", 0) == 0;
+    if (wanted && console.excerpt.find(line + "\n") == std::string::npos) console.excerpt += line + "\n";
+    if (line.find("---[ end trace") != std::string::npos) break;
+  }
+  return console;
 }
 
 std::string config_section(const FailedInstance& failed) {
@@ -143,7 +172,19 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
   const std::string source_tree = source_tree_option.empty() ? default_source_tree(release) : source_tree_option;
   const std::string debug_dir = origin.package.empty() ? "" : kernel_cache_dir() + "/" + origin.package + "/dbg";
 
-  DecodedStack stack = decode_stack(console_excerpt(failed), release, debug_dir, source_tree, origin.package);
+  // The reproducer's console when the finding has one from this release:
+  // what the reader will see when running it. The instance's slice
+  // otherwise.
+  std::string excerpt = console_excerpt(failed), excerpt_source = "the instance's kernel log slice";
+  ReproducerConsole own = reproducer_console(finding_dir.empty() ? "" : file_or(finding_dir + "/console.txt"));
+  if (!own.excerpt.empty() && own.release == release) {
+    excerpt = own.excerpt;
+    excerpt_source = "the reproducer's console, " + finding_dir + "/console.txt";
+  } else if (!own.excerpt.empty()) {
+    std::cerr << "daxtorture repro: " << finding_dir << "/console.txt is from " << own.release << ", the run from "
+              << release << "; the report shows the instance's kernel log slice instead" << std::endl;
+  }
+  DecodedStack stack = decode_stack(excerpt, release, debug_dir, source_tree, origin.package);
   if (!stack.note.empty()) std::cerr << "daxtorture repro: " << stack.note << std::endl;
   // The finding names the files at fault first: a stack shows where the
   // damage was found (brd copying into a freed page), not who freed it,
@@ -184,13 +225,13 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
   mail << description << (description.empty() || description.back() == '\n' ? "" : "\n") << "\n";
 
   std::string releases = finding_dir.empty() ? "" : file_or(finding_dir + "/releases");
-  mail << "Releases (the reproducer below, in a QEMU guest with an emulated NVDIMM):\n"
+  mail << "Releases checked (the reproducer below, in a QEMU guest with an emulated NVDIMM):\n"
        << (releases.empty() ? "  " + release + ": " + status_name(failed.instance.status) +
                                   " (the only release tried)\n"
                             : indented(releases))
        << "\n";
   mail << config_section(failed) << "\n";
-  mail << "Console (" << (stack.note.empty() ? "decoded with scripts/decode_stacktrace.sh and Debian's -dbg vmlinux"
+  mail << "Console on " << release << " (" << excerpt_source << "; " << (stack.note.empty() ? "decoded with scripts/decode_stacktrace.sh and Debian's -dbg vmlinux"
                                             : stack.note)
        << "):\n\n" << indented(stack.text) << "\n";
   if (!finding_dir.empty()) {
