@@ -11,18 +11,7 @@ data=$(cd "$(dirname "$0")/../data/runs" && pwd)
 scratch=${DAXTORTURE_TEST_RESULTS:-$(mktemp -d)}/repro-bad-input
 rm -rf "$scratch"; mkdir -p "$scratch"
 failures=0
-
-expect_error() {
-  what=$1 pattern=$2; shift 2
-  rc=0
-  "$@" > "$scratch/out" 2> "$scratch/err" || rc=$?
-  if [ "$rc" = 2 ] && grep -Eq -- "$pattern" "$scratch/err" && [ "$(wc -l < "$scratch/err")" -le 2 ]; then
-    echo "ok: $what: $(cat "$scratch/err")"
-  else
-    echo "FAIL: $what: exit $rc, message: $(cat "$scratch/err")" >&2
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "$0")/expect_error.sh"
 
 cp -R "$data/n2-6.12-short" "$scratch/run"
 run=$scratch/run
