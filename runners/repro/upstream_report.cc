@@ -189,7 +189,7 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
   // The finding names the files at fault first: a stack shows where the
   // damage was found (brd copying into a freed page), not who freed it,
   // and a check that prints a line ("bad pud") has no stack at all. Then
-  // the stack's top two files.
+  // the stack's top file (two when the finding names none).
   std::vector<std::string> files;
   std::istringstream named(finding_dir.empty() ? "" : file_or(finding_dir + "/files"));
   for (std::string line; std::getline(named, line);) {
@@ -197,8 +197,9 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
     if (!file.empty()) files.push_back(file);
   }
   size_t from_stack = 0;
+  const size_t stack_files = files.empty() ? 2 : 1;
   for (const auto& file : stack.files)
-    if (from_stack < 2 && std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file), ++from_stack;
+    if (from_stack < stack_files && std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file), ++from_stack;
   Recipients recipients = recipients_for(files, source_tree);
 
   // Subject and description: the finding's summary (first line: subject),
