@@ -23,3 +23,4 @@ echo 'no kernel prints this line' >> "$out.copy/guest/expect"
 last=$(cd / && "$out.copy/run.sh" 1 2>&1 | tail -n 1)
 [ "$last" = "reproduced 0 of 1" ] || fail "with an expected line that never comes: '$last'"
 echo "ok: the same boot against a line that never comes: $last"
+rm -rf "$out" "$out.copy"  # 2 x 56 MiB; kept when a check above failed
