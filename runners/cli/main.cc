@@ -12,6 +12,7 @@
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"
+#include "runners/repro/repro_command.h"
 #include "runners/run/run_command.h"
 #include "runners/vm/vm_bench.h"
 #include "runners/vm/vm_command.h"
@@ -41,6 +42,8 @@ commands:
           instances x releases, where each verdict changed
   bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
           --compare of two such files with a Mann-Whitney U test
+  repro   a bundle that reproduces a failing instance with only QEMU (or a
+          finding's standalone C reproducer), and the upstream report draft
   lava    LAVA job definitions for a farm (per kernel and shard), and
           --collect of their job logs into one run folder
 
@@ -68,6 +71,7 @@ int main(int argc, char** argv) {
       {"bisect", {dt::bisect_main, dt::kBisectHelp}},
       {"sweep", {dt::sweep_main, dt::kSweepHelp}},
       {"lava", {dt::lava_main, dt::kLavaHelp}},
+      {"repro", {dt::repro_main, dt::kReproHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {
