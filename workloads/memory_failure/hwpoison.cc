@@ -1,7 +1,9 @@
-// A memory failure in a device-dax page (injected with MADV_HWPOISON, the
-// software path of a machine check): device-dax has no filesystem to tell,
-// so the kernel's generic handler marks the page poisoned, unmaps it from
-// every process and signals each one. The process that touched it (here:
+// A memory failure in a DAX page (injected with MADV_HWPOISON, the software
+// path of a machine check), one row per namespace mode: hwpoison_devdax (a
+// page of the device) and hwpoison_fsdax (a page of a file on xfs or ext4,
+// whose filesystem is told through the pmem driver's holder, or, without
+// one, the kernel's generic handler). The page is unmapped from every
+// process that maps it and they are signalled. The process that touched it (here:
 // the one that injected) gets SIGBUS with BUS_MCEERR_AR and the address; a
 // process that only maps it and asked to be told early
 // (PR_MCE_KILL_EARLY) gets SIGBUS with BUS_MCEERR_AO (action optional) at
@@ -12,9 +14,9 @@
 //
 // Poisoned memory must never reach a later instance: the body re-makes its
 // namespace at the end (disable and enable through the fixture's teardown
-// handle, which tells the runner; the page's struct page is built anew, the
-// pmem under it was never bad). Not in the default set: it poisons on
-// purpose.
+// handle, which tells the runner, and for fsdax remounts; the page's struct
+// page is built anew, the pmem under it was never bad). Not in the default
+// set: it poisons on purpose.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -27,35 +29,29 @@
 #include "core/check.h"
 #include "core/context.h"
 #include "core/name_table.h"
+#include "core/workload_table.h"
 #include "fixtures/namespace_teardown.h"
 #include "workloads/lib/aligned_map.h"
 #include "workloads/lib/page_sizes.h"
 #include "workloads/lib/page_touch.h"
+#include "workloads/lib/pattern_file.h"
 
 namespace dt::workloads {
 namespace {
 
 enum class Fault { poison_elsewhere };
-const NameTable<Fault> kFaults("a hwpoison_devdax injection",
+const NameTable<Fault> kFaults("a hwpoison injection",
                                {{Fault::poison_elsewhere, "poison_elsewhere"}});
 
-const WorkloadSpec spec = {
-    .name = "hwpoison_devdax",
-    .group = "memory_failure",
-    .summary = "MADV_HWPOISON of a devdax page: SIGBUS BUS_MCEERR_AR to the toucher, "
-               "BUS_MCEERR_AO to another mapper; the namespace is re-made after",
-    .needs = {.mode = NamespaceMode::devdax,
-              .filesystems = {},
-              .min_namespace_bytes = 128ull << 20,
-              .devdax_align = kPmdSize,
-              .kconfig = {"CONFIG_MEMORY_FAILURE"}},
-    .timeout = std::chrono::seconds(60),
-    .in_default_set = false,
-    // poison_elsewhere: the poison goes to a page the bystander does not
-    //   map (a second mapping of another 2 MiB page), as a kernel that
-    //   signalled no other mapper would look: the bystander check fails.
-    .injections = kFaults,
+struct PoisonRow {
+  const char* name;
+  NamespaceMode mode;
 };
+const std::vector<PoisonRow>& table() {
+  static const std::vector<PoisonRow> rows = {{"hwpoison_devdax", NamespaceMode::devdax},
+                                              {"hwpoison_fsdax", NamespaceMode::fsdax}};
+  return rows;
+}
 
 constexpr uint64_t kLength = 4 * kPmdSize;
 constexpr uint64_t kTarget = kPmdSize + 5 * kPageSize;  // inside the second huge page
@@ -102,7 +98,9 @@ std::optional<BusReport> collect(int fd, pid_t child) {
 }
 
 void scenario(Context& ctx) {
-  int fd = DT_SYS(open(ctx.env().dax_device.c_str(), O_RDWR | O_CLOEXEC));
+  const bool devdax = row_of(ctx, table()).mode == NamespaceMode::devdax;
+  int fd = devdax ? DT_SYS(open(ctx.env().dax_device.c_str(), O_RDWR | O_CLOEXEC))
+                  : create_pattern_file(ctx.path("poisoned"), kLength, kSeed);
   auto* map = static_cast<uint8_t*>(
       map_aligned(fd, kLength, kPmdSize, PROT_READ | PROT_WRITE, MAP_SHARED));
   TouchResult written = touch_pages(map, kLength, true, kSeed);
@@ -149,7 +147,7 @@ void scenario(Context& ctx) {
 
   const auto target = reinterpret_cast<uintptr_t>(map + poisoned);
   DT_ASSERT(poisoner_saw && poisoner_saw->code > 0)
-      << "MADV_HWPOISON of a devdax page "
+      << "MADV_HWPOISON of a " << ctx.fs() << " DAX page "
       << (poisoner_saw && poisoner_saw->code < 0 ? "failed with " + errno_name(-poisoner_saw->code)
                                                   : std::string("returned without a SIGBUS"))
       << ": the process that touched the page was not told";
@@ -193,12 +191,42 @@ void scenario(Context& ctx) {
   close(fd);
   fixtures::TeardownTarget target_ns(ctx);
   ctx.note("re-making " + target_ns.describe() + " after the poison");
+  // fsdax: the filesystem goes first, so that disabling the namespace
+  // pulls no disk from under a mount (restore() mounts it again).
+  if (!devdax && target_ns.apply(fixtures::TeardownOp::umount) != 0)
+    throw SetupError("unmounting the poisoned filesystem: " + errno_name(errno));
   if (target_ns.apply(fixtures::TeardownOp::ns_disable) != 0)
     throw SetupError("disabling the poisoned namespace: " + errno_name(errno));
   target_ns.restore(fixtures::TeardownOp::ns_disable);
 }
 
-DT_WORKLOAD(spec, scenario);
+bool register_table() {
+  for (const auto& row : table()) {
+    WorkloadSpec spec = {
+        .name = row.name,
+        .group = "memory_failure",
+        .summary = std::string("MADV_HWPOISON of a ") +
+                   (row.mode == NamespaceMode::devdax ? "devdax" : "fsdax file") +
+                   " page: SIGBUS BUS_MCEERR_AR to the toucher, BUS_MCEERR_AO to an early-kill "
+                   "mapper; the namespace is re-made after",
+        .needs = {.mode = row.mode,
+                  .min_namespace_bytes = 128ull << 20,
+                  .devdax_align = kPmdSize,
+                  .kconfig = {"CONFIG_MEMORY_FAILURE"}},
+        .timeout = std::chrono::seconds(60),
+        .in_default_set = false,
+        // poison_elsewhere: the poison goes to a page the bystander does
+        //   not map, as a kernel that signalled no other mapper would look:
+        //   the bystander check fails.
+        .injections = kFaults,
+    };
+    if (row.mode == NamespaceMode::devdax) spec.needs.filesystems = {};
+    register_workload(spec, scenario, __FILE__);
+  }
+  return true;
+}
+
+[[maybe_unused]] const bool registered = register_table();
 
 }  // namespace
 }  // namespace dt::workloads
