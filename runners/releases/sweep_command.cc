@@ -31,7 +31,8 @@ release boots in a guest of its own (no expectations apply: the question is
 each release's behaviour).
 
 options:
-  --releases FIRST..LAST  the range, by upstream version (6.16.3..7.3.4)
+  --releases FIRST..LAST  the range, by upstream version (6.16.3..7.3.4), or
+                         a list of releases (6.16.12,6.18.15,7.3.4)
   --suite SUITE          bookworm, trixie, trixie-backports, sid,
                          experimental (default: every suite)
   -t, --test PATTERN     the instances (repeatable; default: the default set)
