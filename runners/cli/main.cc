@@ -12,7 +12,7 @@
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"
 #include "runners/run/run_command.h"
-#include "runners/vm/vm_bench.h"
+#include "runners/bench/vm_bench.h"
 #include "runners/vm/vm_command.h"
 
 namespace {

@@ -10,25 +10,20 @@
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "reports/json_report.h"
-#include "runners/build/sha256.h"
-#include "runners/expectations.h"
-#include "runners/lava/console_protocol.h"
-#include "runners/report_files.h"
-#include "runners/results_store.h"
+#include "core/sha256.h"
+#include "runners/results/expectations.h"
+#include "runners/wire/lava_console.h"
+#include "runners/results/report_files.h"
+#include "runners/results/guest_death.h"
+#include "runners/results/results_store.h"
+#include "runners/results/run_finish.h"
+#include "runners/wire/guest_wire.h"
 
 namespace fs = std::filesystem;
 
 namespace dt::lava {
 
 namespace {
-std::vector<std::string> words_of(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> words;
-  std::string word;
-  while (in >> word) words.push_back(word);
-  return words;
-}
-
 // A file being received: its header, and the base64 lines so far.
 struct OpenFile {
   std::string path;
@@ -85,14 +80,15 @@ std::string job_ending(const JobLog& log) {
 // vm' judges it: CRASH after a panic, TIMEOUT when LAVA's timeout ended a
 // guest that had stopped reporting; else it stays without a verdict.
 void guest_fate(const ShardRecord& shard, const JobLog& log, InstanceResult& instance) {
-  if (!shard.panic_line.empty()) {
-    instance.status = Status::crash;
-    instance.reason = "guest kernel panic while this instance ran: " + shard.panic_line + " (see console.log)";
-  } else if (log.job_error.find("timed out") != std::string::npos) {
-    instance.status = Status::timeout;
-    instance.reason = "LAVA's timeout ended the job while this instance ran (" + log.job_error +
-                      "): a hung guest; see console.log";
-  }
+  GuestDeath death;
+  death.kernel_panic = !shard.panic_line.empty();
+  death.hung = log.job_error.find("timed out") != std::string::npos;
+  if (!death.kernel_panic && !death.hung) return;  // the job ended for a reason of LAVA's
+  instance.status = dead_guest_status(death);
+  instance.reason = death.kernel_panic
+                        ? "guest kernel panic while this instance ran: " + shard.panic_line + " (see console.log)"
+                        : "LAVA's timeout ended the job while this instance ran (" + log.job_error +
+                              "): a hung guest; see console.log";
 }
 
 // LAVA's phases: the test overlay (libguestfs), QEMU to the shell prompt,
@@ -108,12 +104,53 @@ std::string phase_summary(const JobLog& log) {
   return "download " + seconds("file-download") + " s, overlay " + seconds("apply-overlay-guest") + " s, boot " +
          seconds("login-action") + " s, test " + std::to_string(static_cast<long>(std::lround(test))) + " s";
 }
-
-std::vector<ExpectationFile> expectations_of(const std::string& path, const std::string& release) {
-  if (path.empty()) return {};
-  if (fs::is_directory(path)) return expectations_for(path, release);
-  ExpectationFile file = load_expectations(path);
-  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
+// One line of the LAVA protocol into the shard's record; `open` is the
+// file being received.
+void read_lava_event(const LavaLine& line, ShardRecord& shard, bool& planned, std::optional<OpenFile>& open) {
+  using Kind = LavaLine::Kind;
+  switch (line.kind) {
+    case Kind::chunk:
+      if (!open) return;
+      if (line.chunk.size() % 4 != 0) open->bad_line = true;
+      open->data += line.chunk;
+      return;
+    case Kind::plan:
+      if (planned) return;
+      planned = true;
+      shard.shard = line.shard;
+      if (sscanf(line.shard.c_str(), "%d/%d", &shard.index, &shard.count) != 2) shard.index = shard.count = 1;
+      shard.selection = line.selection;
+      shard.run_id = line.run_id;
+      shard.kernel_release = line.release;
+      return;
+    case Kind::planned: shard.planned.push_back(line.name); return;
+    case Kind::file:
+      if (open) shard.damaged.push_back(open->path + ": its end line never came");
+      open = OpenFile{line.path, 0, line.sha256, "", false};
+      try {
+        open->bytes = std::stoul(line.bytes);
+      } catch (const std::exception&) {
+        open->bad_line = true;
+      }
+      if (!safe_relative_path(open->path)) {
+        shard.damaged.push_back(open->path + ": not a path inside a run folder");
+        open.reset();
+      }
+      return;
+    case Kind::end:
+      if (open && open->path == line.path) close_file(shard, *open);
+      else if (open) shard.damaged.push_back(open->path + ": its end line never came");
+      open.reset();
+      return;
+    case Kind::hung:
+      shard.hung = line.name;
+      shard.hung_budget_s = line.budget_s;
+      return;
+    case Kind::finished:
+      shard.finished = true;
+      shard.runner_status = line.exit_status;
+      return;
+  }
 }
 }  // namespace
 
@@ -125,67 +162,19 @@ ShardRecord read_shard(const JobLog& log) {
   reports::KtapReader ktap;
   for (const auto& console_line : log.console) {
     // The runner's KTAP reaches the console through the guest reporter:
-    // "# [2/20] running NAME" names the instance a dying guest was running.
-    reports::KtapEvent event = ktap.feed_line(console_line);
-    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::result) {
-      shard.ktap_results[event.result.name] = event.result;
-      if (event.result.name == shard.last_running) shard.last_running.clear();
+    // its running line names the instance a dying guest was running.
+    wire::RunnerEvent event = wire::read_runner_event(ktap.feed_line(console_line));
+    if (event.kind == wire::RunnerEvent::Kind::result) {
+      shard.ktap_results[event.name] = event.result;
+      if (event.name == shard.last_running) shard.last_running.clear();
     }
-    if (size_t running = console_line.find("] running "); running != std::string::npos &&
-                                                          console_line.rfind("# [", 0) == 0)
-      shard.last_running = words_of(console_line.substr(running + 10)).at(0);
-    if (console_line.find("Kernel panic - not syncing") != std::string::npos && shard.panic_line.empty())
+    if (event.kind == wire::RunnerEvent::Kind::running) shard.last_running = event.name;
+    if (event.kind == wire::RunnerEvent::Kind::stopping_boot) shard.boot_stopped = event.reason;
+    if (wire::read_console_line(console_line).kind == wire::ConsoleEvent::Kind::kernel_panic &&
+        shard.panic_line.empty())
       shard.panic_line = console_line;
-    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::diagnostic &&
-        event.text.rfind("stopping this boot: ", 0) == 0)
-      shard.boot_stopped = event.text.substr(20);
-    size_t at = console_line.find(kLinePrefix);
-    if (at == std::string::npos) continue;
-    std::string line = console_line.substr(at + std::string(kLinePrefix).size());
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.rfind("| ", 0) == 0) {
-      if (!open) continue;
-      std::string chunk = line.substr(2);
-      if (chunk.size() % 4 != 0) open->bad_line = true;
-      open->data += chunk;
-      continue;
-    }
-    std::vector<std::string> words = words_of(line);
-    if (words.empty()) continue;
-    if (words[0] == "plan" && words.size() >= 5 && !planned) {
-      planned = true;
-      shard.shard = words[1];
-      if (sscanf(words[1].c_str(), "%d/%d", &shard.index, &shard.count) != 2) shard.index = shard.count = 1;
-      shard.selection = words[2];
-      shard.run_id = words[3];
-      shard.kernel_release = words[4];
-    } else if (words[0] == "planned" && words.size() == 2) {
-      shard.planned.push_back(words[1]);
-    } else if (words[0] == "file" && words.size() == 4) {
-      if (open) {
-        shard.damaged.push_back(open->path + ": its end line never came");
-      }
-      open = OpenFile{words[3], 0, words[2], "", false};
-      try {
-        open->bytes = std::stoul(words[1]);
-      } catch (const std::exception&) {
-        open->bad_line = true;
-      }
-      if (!safe_relative_path(open->path)) {
-        shard.damaged.push_back(open->path + ": not a path inside a run folder");
-        open.reset();
-      }
-    } else if (words[0] == "end" && words.size() == 2) {
-      if (open && open->path == words[1]) close_file(shard, *open);
-      else if (open) shard.damaged.push_back(open->path + ": its end line never came");
-      open.reset();
-    } else if (words[0] == "hung" && words.size() == 3) {
-      shard.hung = words[1];
-      shard.hung_budget_s = words[2];
-    } else if (words[0] == "finished" && words.size() == 2) {
-      shard.finished = true;
-      shard.runner_status = std::atoi(words[1].c_str());
-    }
+    std::optional<LavaLine> line = read_lava_line(console_line);
+    if (line) read_lava_event(*line, shard, planned, open);
   }
   if (open) shard.damaged.push_back(open->path + ": the log ends inside it");
   if (shard.last_running.empty() && !shard.finished)
@@ -329,7 +318,7 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
       }
       if (!have && name == shard.hung) {
         instance = without_verdict(name, "");
-        instance.status = Status::timeout;
+        instance.status = dead_guest_status({false, true, false});
         instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
                           " s after the instance started): its runner was killed after a sysrq task dump "
                           "(in console.log)";
@@ -391,21 +380,16 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
   env["lava_damaged_files"] = std::to_string(damaged);
   if (run.info.machine.empty()) run.info.machine = "lava";
   if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
-  std::vector<ExpectationFile> expectations = expectations_of(expectations_path, run.info.kernel_release);
-  apply_expectations(expectations, run);
-  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
-  save_run(run_dir, run);
-  write_report_files(run_dir, run, artifacts_url);
+  std::vector<ExpectationFile> expectations =
+      expectations_covering(expectations_path, run.info.kernel_release, "lava");
+  finish_run(run_dir, run, expectations, artifacts_url);
 
-  size_t counts[6] = {};
-  for (const auto& instance : run.instances) ++counts[static_cast<int>(instance.status)];
   std::cerr << "daxtorture lava: " << run.instances.size() << " instances from " << shards.size() << " log(s): "
-            << counts[0] << " PASS, " << counts[2] << " FAIL, " << counts[1] << " SKIP, " << counts[3] << " BROKEN, "
-            << counts[4] << " TIMEOUT, " << counts[5] << " CRASH; report: " << run_dir << "/report.html\n";
+            << status_counts(run) << "; report: " << run_dir << "/report.html\n";
+  print_expectation_summary(run, "lava");
   if (mismatched > 0) return 1;
   if (no_verdict > 0) return 1;
-  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
-  return status_is_failure(overall_status(run)) ? 1 : 0;
+  return run_exit_status(run, expectations);
 }
 
 }  // namespace dt::lava

@@ -21,9 +21,10 @@
 #include "runners/run/device_guard.h"
 #include "runners/run/instance_runner.h"
 #include "runners/run/process_group.h"
-#include "runners/progress.h"
-#include "runners/results_store.h"
-#include "runners/work_queue.h"
+#include "runners/results/progress.h"
+#include "runners/results/results_store.h"
+#include "runners/wire/guest_wire.h"
+#include "runners/plan/work_queue.h"
 
 namespace dt {
 
@@ -64,7 +65,7 @@ options:
                          NAME asked for; NAME runs first, on what the cut left
   --queue DIR            internal: take the instances one by one from the
                          queue folder DIR that parallel guests share
-                         (runners/work_queue.h), into RUN_DIR/taken; -t names
+                         (runners/plan/work_queue.h), into RUN_DIR/taken; -t names
                          every instance the queue may hold
 
 exit status: 0 all instances passed or skipped, 1 any instance failed,
@@ -296,7 +297,7 @@ int run_main(Args& args) {
     if (!next) break;
     const Instance& instance = *next;
     each_ktap([&](reports::KtapWriter& writer) {
-      writer.diagnostic(progress.running_line(place, instance.name()));
+      writer.diagnostic(wire::running_line(place, instances.size(), instance.name()));
     });
     progress.started(place, instance.name());
     InstanceResult result;
@@ -316,8 +317,8 @@ int run_main(Args& args) {
         // The host boots a fresh guest for the instances not reported.
         if (left > 0)
           each_ktap([&](reports::KtapWriter& writer) {
-            writer.diagnostic("stopping this boot: " + runner.kernel_unfit() + "; " +
-                              std::to_string(left) + " instance(s) left for a fresh boot");
+            writer.diagnostic(wire::stopping_line(runner.kernel_unfit() + "; " + std::to_string(left) +
+                                                    " instance(s) left for a fresh boot"));
           });
         break;
       }

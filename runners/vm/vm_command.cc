@@ -12,18 +12,19 @@
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "reports/ktap.h"
-#include "runners/expectations.h"
-#include "runners/progress.h"
-#include "runners/report_files.h"
-#include "runners/results_store.h"
-#include "runners/shard.h"
+#include "runners/results/expectations.h"
+#include "runners/results/progress.h"
+#include "runners/results/report_files.h"
+#include "runners/results/results_store.h"
+#include "runners/results/run_finish.h"
+#include "runners/plan/shard.h"
 #include "runners/vm/guest_launch.h"
 #include "runners/vm/guest_pool.h"
 #include "runners/vm/job_count.h"
 #include "runners/vm/ktap_relay.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/resume.h"
-#include "runners/vm/vm_bench.h"
+#include "runners/bench/vm_bench.h"
 #include "runners/vm/vm_options.h"
 
 namespace fs = std::filesystem;
@@ -149,22 +150,6 @@ VmOptions parse_options(Args& args) {
   return options;
 }
 
-std::vector<ExpectationFile> load_expectations_for(const std::string& path, const std::string& release) {
-  if (path.empty()) return {};
-  if (fs::is_directory(path)) return expectations_for(path, release);
-  ExpectationFile file = load_expectations(path);
-  if (!file.covers(release))
-    std::cerr << "daxtorture vm: " << path << " does not cover kernel " << release << "; ignored\n";
-  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
-}
-
-void print_expectation_summary(const RunResult& run) {
-  for (const auto& instance : run.instances)
-    if (instance.expectation != Expectation::none)
-      std::cerr << "daxtorture vm: " << expectation_name(instance.expectation) << ": " << instance.name
-                << " " << status_name(instance.status) << "\n";
-}
-
 void record_guests(const GuestPoolResult& pool, int jobs, const JobLimits& limits, bool jobs_given,
                    std::map<std::string, std::string>& env) {
   int boots = 0, reboots = 0, power_cuts = 0;
@@ -221,7 +206,7 @@ int vm_main(Args& args) {
   GuestKernel kernel = locate_guest_kernel(options.guest);
   MachineProfile profile = load_machine_profile(options.guest.profile);
   // Read before the boot: a malformed file must not cost a run.
-  std::vector<ExpectationFile> expectations = load_expectations_for(options.expectations, kernel.release);
+  std::vector<ExpectationFile> expectations = expectations_covering(options.expectations, kernel.release, "vm");
 
   std::optional<ResumePlan> resume;
   std::string results = options.guest.results, run_id = options.guest.run_id;
@@ -254,9 +239,7 @@ int vm_main(Args& args) {
   jobs = std::max(1, std::min(jobs, static_cast<int>(expected.size())));
   std::vector<QemuLaunch> launches = {launch};
   for (int guest = 2; guest <= jobs; ++guest) launches.push_back(launch_for_guest(launch, guest));
-  double scale = options.timeout_scale > 0 ? options.timeout_scale
-                 : launch.accel == "kvm"   ? profile.timeout_scale_kvm
-                                           : profile.timeout_scale_tcg;
+  double scale = profile.timeout_scale(options.timeout_scale, launch.accel);
   double session_offset =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
   if (!options.guest.quiet && jobs > 1)
@@ -266,7 +249,7 @@ int vm_main(Args& args) {
   GuestPoolSettings settings;
   settings.run_dir = run_dir;
   settings.run_id = run_id;
-  for (const auto& instance : expected) settings.instances.push_back(instance.name());
+  settings.instances = expected;
   settings.queue_order = queue_order(expected, jobs);
   settings.injections = options.injections;
   settings.timeout_scale = scale;
@@ -304,16 +287,13 @@ int vm_main(Args& args) {
   env["wall_time_s"] = std::to_string(wall);
   run.info.finished_at = utc_timestamp();
   run.info.duration_s = wall;
-  apply_expectations(expectations, run);
-  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
-  save_run(run_dir, run);
-  write_report_files(run_dir, run, options.artifacts_url);
+  finish_run(run_dir, run, expectations, options.artifacts_url);
   reports::KtapWriter(std::cout).totals(run.instances);
 
   for (size_t guest = 0; guest < launches.size(); ++guest)
     clean_up_guest_launch(launches[guest], guest == 0 && !options.guest.nvdimm.empty());
   progress.summary(run);
-  print_expectation_summary(run);
+  print_expectation_summary(run, "vm");
   std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << " with " << jobs
             << (jobs == 1 ? " guest" : " guests") << ", first instance after "
             << env["command_to_first_instance_s"] << " s; report: " << run_dir << "/report.html" << std::endl;
@@ -322,8 +302,7 @@ int vm_main(Args& args) {
     return 2;
   }
   if (pool.interrupted) return 130;
-  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
-  return status_is_failure(overall_status(run)) ? 1 : 0;
+  return run_exit_status(run, expectations);
 }
 
 }  // namespace dt

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "runners/cli/args.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 
 namespace dt {
 
