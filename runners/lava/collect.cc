@@ -227,6 +227,151 @@ void check_shard_set(const std::vector<ShardRecord>& shards) {
   }
 }
 
+namespace {
+// Counts over one shard's instances.
+struct ShardCounts {
+  size_t missing = 0;     // no verdict of their own
+  size_t mismatched = 0;  // instance.json and LAVA's result disagree
+};
+
+// The verdict of instance `name` of `shard`, from the best that reached the
+// log: its instance.json, else its KTAP line, else the hang the guest
+// reported, else LAVA's result, else none (with the guest's fate when it
+// was the instance running at the end).
+InstanceResult shard_instance(const ShardRecord& shard, const JobLog& log, const std::map<std::string, LavaCase>& cases,
+                              const std::string& name, const std::string& run_dir, ShardCounts& counts) {
+  const std::string folder = instance_folder(name);
+  auto file = shard.files.find(folder + "/instance.json");
+  auto lava_case = cases.find(case_name(name));
+  InstanceResult instance;
+  bool have = false;
+  if (file != shard.files.end()) {
+    try {
+      instance = reports::instance_from_json(nlohmann::json::parse(file->second));
+      have = true;
+    } catch (const std::exception& error) {
+      std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
+                << error.what() << ")\n";
+    }
+  }
+  if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
+    ++counts.mismatched;
+    std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
+              << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
+  }
+  auto ktap_line = shard.ktap_results.find(name);
+  if (!have && ktap_line != shard.ktap_results.end()) {
+    // The runner's verdict reached the console; its files did not.
+    instance = without_verdict(name, "");
+    instance.status = reports::ktap_status(ktap_line->second);
+    instance.reason = ktap_line->second.reason;
+    instance.notes = ktap_line->second.diagnostics;
+    instance.notes.push_back("verdict from the console's KTAP line: the instance's files did not reach " +
+                             shard.log_path + " (the guest stopped while they were printed)");
+    have = true;
+  }
+  if (!have && name == shard.hung) {
+    instance = without_verdict(name, "");
+    instance.status = dead_guest_status({false, true, false});
+    instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
+                      " s after the instance started): its runner was killed after a sysrq task dump "
+                      "(in console.log)";
+    have = true;
+  }
+  if (!have && lava_case != cases.end() && lava_case->second.result != "unknown") {
+    // LAVA saw the verdict but the files did not arrive intact.
+    instance = without_verdict(name, "");
+    instance.status = lava_case->second.result == "pass"   ? Status::pass
+                      : lava_case->second.result == "skip" ? Status::skip
+                                                           : Status::fail;
+    instance.reason = "only LAVA's verdict arrived: the instance's files were damaged in " + shard.log_path;
+    have = true;
+  }
+  if (!have) {
+    ++counts.missing;
+    std::string why = !shard.hung.empty()
+                          ? shard.hung + " hung the guest before this instance ran"
+                      : !shard.boot_stopped.empty()
+                          ? "the guest runner stopped this boot: " + shard.boot_stopped
+                          : "the LAVA job ended before this instance finished (" + job_ending(log) + ")";
+    instance = without_verdict(name, "no verdict: " + why + "; a LAVA job is one boot, resubmit it for the rest");
+    if (name == shard.last_running) {
+      guest_fate(shard, log, instance);
+      if (instance.status != Status::broken)
+        std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " was running when the job ended: "
+                  << status_name(instance.status) << " (" << instance.reason << ")\n";
+    }
+    make_directories(run_dir + "/" + instance.artifacts);
+  }
+  return instance;
+}
+
+// One shard into the run folder: its files, its console, its instances.
+void collect_shard(const ShardRecord& shard, const JobLog& log, const std::string& run_dir, RunResult& run,
+                   std::string& consoles, size_t& no_verdict, size_t& mismatched, size_t& damaged) {
+  for (const auto& [path, bytes] : shard.files)
+    if (path != "run.json") {
+      make_directories(fs::path(run_dir + "/" + path).parent_path());
+      write_text_file(run_dir + "/" + path, bytes);
+    }
+  consoles += "# shard " + shard.shard + " from " + shard.log_path + "\n";
+  for (const auto& line : log.console) consoles += line + "\n";
+  // The run's description from the shard's last run.json (the first
+  // shard's for the whole set); its instances come from instance.json.
+  auto run_json = shard.files.find("run.json");
+  if (run_json != shard.files.end() && run.info.started_at.empty()) {
+    try {
+      RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
+      guest.info.run_id = run.info.run_id;
+      run.info = guest.info;
+    } catch (const std::exception& error) {
+      std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
+                << "); the run's description is rebuilt from the plan\n";
+    }
+  }
+  std::map<std::string, LavaCase> cases;
+  for (const auto& lava_case : log.cases)
+    if (lava_case.definition != "lava") cases[lava_case.name] = lava_case;
+  ShardCounts counts;
+  for (const auto& name : shard.planned) {
+    InstanceResult instance = shard_instance(shard, log, cases, name, run_dir, counts);
+    save_instance(run_dir, instance);
+    run.instances.push_back(instance);
+  }
+  for (const auto& problem : shard.damaged) {
+    ++damaged;
+    std::cerr << "daxtorture lava: " << shard.log_path << ": damaged in the log, not used: " << problem << "\n";
+  }
+  if (counts.missing > 0)
+    std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
+              << counts.missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
+              << "): they have no verdict of their own; the " << shard.planned.size() - counts.missing
+              << " finished are kept; fix: run those again (resubmit the job)\n";
+  no_verdict += counts.missing;
+  mismatched += counts.mismatched;
+}
+
+// Where the shards came from, in run.json.
+void record_shards(const std::vector<ShardRecord>& shards, const std::vector<JobLog>& logs,
+                   const std::vector<size_t>& order, size_t no_verdict, size_t damaged, RunResult& run) {
+  auto& env = run.info.environment;
+  env["lava_job_logs"] = "";
+  env["lava_shards"] = "";
+  for (size_t i : order) {
+    const ShardRecord& shard = shards[i];
+    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shard.log_path).string();
+    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shard.shard;
+    const std::string key = "lava_shard_" + std::to_string(shard.index) + "_of_" + std::to_string(shard.count);
+    env[key + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
+    env[key + "_phases"] = phase_summary(logs[i]);
+  }
+  env["lava_instances_without_verdict"] = std::to_string(no_verdict);
+  env["lava_damaged_files"] = std::to_string(damaged);
+  if (run.info.machine.empty()) run.info.machine = "lava";
+  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+}
+}  // namespace
+
 int collect_main(const std::vector<std::string>& log_paths, const std::string& out,
                  const std::string& expectations_path, const std::string& artifacts_url) {
   std::vector<JobLog> logs;
@@ -258,128 +403,9 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
   run.info.kernel_release = first.kernel_release;
   std::string consoles;
   size_t no_verdict = 0, mismatched = 0, damaged = 0;
-  for (size_t i : order) {
-    const ShardRecord& shard = shards[i];
-    const JobLog& log = logs[i];
-    for (const auto& [path, bytes] : shard.files)
-      if (path != "run.json") {
-        make_directories(fs::path(run_dir + "/" + path).parent_path());
-        write_text_file(run_dir + "/" + path, bytes);
-      }
-    consoles += "# shard " + shard.shard + " from " + shard.log_path + "\n";
-    for (const auto& line : log.console) consoles += line + "\n";
-    // The run's description from the shard's last run.json (the first
-    // shard's for the whole set); its instances come from instance.json.
-    auto run_json = shard.files.find("run.json");
-    if (run_json != shard.files.end() && run.info.started_at.empty()) {
-      try {
-        RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
-        guest.info.run_id = run.info.run_id;
-        run.info = guest.info;
-      } catch (const std::exception& error) {
-        std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
-                  << "); the run's description is rebuilt from the plan\n";
-      }
-    }
-    std::map<std::string, LavaCase> cases;
-    for (const auto& lava_case : log.cases)
-      if (lava_case.definition != "lava") cases[lava_case.name] = lava_case;
-    size_t shard_missing = 0;
-    for (const auto& name : shard.planned) {
-      const std::string folder = instance_folder(name);
-      auto file = shard.files.find(folder + "/instance.json");
-      auto lava_case = cases.find(case_name(name));
-      InstanceResult instance;
-      bool have = false;
-      if (file != shard.files.end()) {
-        try {
-          instance = reports::instance_from_json(nlohmann::json::parse(file->second));
-          have = true;
-        } catch (const std::exception& error) {
-          std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
-                    << error.what() << ")\n";
-        }
-      }
-      if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
-        ++mismatched;
-        std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
-                  << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
-      }
-      auto ktap_line = shard.ktap_results.find(name);
-      if (!have && ktap_line != shard.ktap_results.end()) {
-        // The runner's verdict reached the console; its files did not.
-        instance = without_verdict(name, "");
-        instance.status = reports::ktap_status(ktap_line->second);
-        instance.reason = ktap_line->second.reason;
-        instance.notes = ktap_line->second.diagnostics;
-        instance.notes.push_back("verdict from the console's KTAP line: the instance's files did not reach " +
-                                 shard.log_path + " (the guest stopped while they were printed)");
-        have = true;
-      }
-      if (!have && name == shard.hung) {
-        instance = without_verdict(name, "");
-        instance.status = dead_guest_status({false, true, false});
-        instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
-                          " s after the instance started): its runner was killed after a sysrq task dump "
-                          "(in console.log)";
-        have = true;
-      }
-      if (!have && lava_case != cases.end() && lava_case->second.result != "unknown") {
-        // LAVA saw the verdict but the files did not arrive intact.
-        instance = without_verdict(name, "");
-        instance.status = lava_case->second.result == "pass"   ? Status::pass
-                          : lava_case->second.result == "skip" ? Status::skip
-                                                               : Status::fail;
-        instance.reason = "only LAVA's verdict arrived: the instance's files were damaged in " + shard.log_path;
-        have = true;
-      }
-      if (!have) {
-        ++shard_missing;
-        std::string why = !shard.hung.empty()
-                              ? shard.hung + " hung the guest before this instance ran"
-                          : !shard.boot_stopped.empty()
-                              ? "the guest runner stopped this boot: " + shard.boot_stopped
-                              : "the LAVA job ended before this instance finished (" + job_ending(log) + ")";
-        instance = without_verdict(name, "no verdict: " + why + "; a LAVA job is one boot, resubmit it for the rest");
-        if (name == shard.last_running) {
-          guest_fate(shard, log, instance);
-          if (instance.status != Status::broken)
-            std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " was running when the job ended: "
-                      << status_name(instance.status) << " (" << instance.reason << ")\n";
-        }
-        make_directories(run_dir + "/" + instance.artifacts);
-      }
-      save_instance(run_dir, instance);
-      run.instances.push_back(instance);
-    }
-    for (const auto& problem : shard.damaged) {
-      ++damaged;
-      std::cerr << "daxtorture lava: " << shard.log_path << ": damaged in the log, not used: " << problem << "\n";
-    }
-    if (shard_missing > 0)
-      std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
-                << shard_missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
-                << "): they have no verdict of their own; the " << shard.planned.size() - shard_missing
-                << " finished are kept; fix: run those again (resubmit the job)\n";
-    no_verdict += shard_missing;
-  }
+  for (size_t i : order) collect_shard(shards[i], logs[i], run_dir, run, consoles, no_verdict, mismatched, damaged);
   write_text_file(run_dir + "/console.log", consoles);
-
-  auto& env = run.info.environment;
-  env["lava_job_logs"] = "";
-  env["lava_shards"] = "";
-  for (size_t i : order) {
-    const ShardRecord& shard = shards[i];
-    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shard.log_path).string();
-    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shard.shard;
-    const std::string key = "lava_shard_" + std::to_string(shard.index) + "_of_" + std::to_string(shard.count);
-    env[key + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
-    env[key + "_phases"] = phase_summary(logs[i]);
-  }
-  env["lava_instances_without_verdict"] = std::to_string(no_verdict);
-  env["lava_damaged_files"] = std::to_string(damaged);
-  if (run.info.machine.empty()) run.info.machine = "lava";
-  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+  record_shards(shards, logs, order, no_verdict, damaged, run);
   std::vector<ExpectationFile> expectations =
       expectations_covering(expectations_path, run.info.kernel_release, "lava");
   finish_run(run_dir, run, expectations, artifacts_url);
