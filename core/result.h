@@ -40,6 +40,14 @@ struct KernelFinding {
   std::string line;     // the dmesg line that matched
 };
 
+// A kernel line seen while an instance ran that does not judge it: it is
+// about another instance's process (an mm freed after that instance ended),
+// or it cannot be placed at all. Every report lists these on the run.
+struct UnplacedLine {
+  std::string line;     // the kernel's line
+  std::string why;      // whose it is, or why it cannot be told
+};
+
 struct Metric {
   std::string name;
   double value = 0;
@@ -59,6 +67,7 @@ struct InstanceResult {
   std::string reason;    // skip or broken reason; empty for pass
   std::vector<Failure> failures;
   std::vector<KernelFinding> kernel_findings;
+  std::vector<UnplacedLine> unplaced_kernel_lines;  // seen during it, not charged to it
   std::vector<FixTag> fixes;       // tags of the workload, for hints
   std::vector<Metric> metrics;
   std::vector<std::string> notes;  // what the workload observed (errnos, timings)

@@ -13,6 +13,10 @@ std::string kernel_line(const KernelFinding& k) {
   return says_kind || k.kind.empty() ? "kernel: " + k.line : "kernel: " + k.kind + ": " + k.line;
 }
 
+std::string unplaced_line(const UnplacedLine& u) {
+  return "kernel line not charged to this instance (" + u.why + "): " + u.line;
+}
+
 std::string fix_hint(const FixTag& fix) {
   return "HINT: you may be missing kernel fix " + fix.sha + " (\"" + fix.subject + "\")";
 }
@@ -42,6 +46,7 @@ std::vector<std::string> verdict_lines(const InstanceResult& r, const VerdictOpt
   if (shown < r.kernel_findings.size())
     lines.push_back("kernel: " + std::to_string(r.kernel_findings.size() - shown) +
                     " more findings in the instance's dmesg.txt");
+  for (const auto& u : r.unplaced_kernel_lines) lines.push_back(unplaced_line(u));
   if (options.hints && status_blames_kernel(r.status))
     for (const auto& fix : r.fixes) lines.push_back(fix_hint(fix));
   return lines;

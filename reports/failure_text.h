@@ -19,6 +19,9 @@ std::string failure_line(const Failure& failure);
 std::string kernel_line(const KernelFinding& finding);
 
 // "HINT: you may be missing kernel fix <sha> ("subject")"
+// "kernel line not charged to this instance (WHY): LINE": a kernel line seen
+// during the instance that is not its own (UnplacedLine).
+std::string unplaced_line(const UnplacedLine& u);
 std::string fix_hint(const FixTag& fix);
 
 // "known failure: <note> (<file>:<line>)", "fixed: ..." or "new failure";

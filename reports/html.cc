@@ -421,12 +421,30 @@ void write_details(std::ostream& out, const std::vector<HtmlRun>& runs) {
   }
 }
 
+// Kernel lines seen while an instance ran that judge none (an earlier
+// instance's mm freed late, or a line nothing can place): said once, near
+// the top, so that nobody reads them as the instance's.
+void write_unplaced(std::ostream& out, const std::vector<HtmlRun>& runs) {
+  bool any = false;
+  for (const auto& html : runs)
+    for (const auto& r : html.run->instances) any |= !r.unplaced_kernel_lines.empty();
+  if (!any) return;
+  out << "<h2>Kernel lines not charged to any instance</h2>\n<ul class=\"lines\">\n";
+  for (const auto& html : runs)
+    for (const auto& r : html.run->instances)
+      for (const auto& u : r.unplaced_kernel_lines)
+        out << "<li>" << esc(u.line) << " <small>(seen during " << esc(r.name) << "; " << esc(u.why)
+            << ")</small></li>\n";
+  out << "</ul>\n";
+}
+
 }  // namespace
 
 void write_html(std::ostream& out, const std::vector<HtmlRun>& runs, std::string_view title) {
   out << page_head(title) << "<h1>" << esc(title) << "</h1>\n";
   write_headline(out, runs);
   write_cards(out, runs, Need::new_failure, "New failures");
+  write_unplaced(out, runs);
   write_fixed(out, runs);
   // Side by side, where the runs differ is what the reader came for.
   if (runs.size() > 1) write_instances(out, runs);

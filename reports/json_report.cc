@@ -196,6 +196,14 @@ KernelFinding read_finding(const json& j, const std::string& at) {
   return finding;
 }
 
+UnplacedLine read_unplaced(const json& j, const std::string& at) {
+  ObjectReader k(j, at);
+  UnplacedLine unplaced;
+  k.string("line", unplaced.line);
+  k.string("why", unplaced.why);
+  return unplaced;
+}
+
 FixTag read_fix(const json& j, const std::string& at) {
   ObjectReader t(j, at);
   FixTag fix;
@@ -252,6 +260,9 @@ InstanceResult read_instance(const json& object, const std::string& path) {
   });
   in.array("kernel_findings", [&](const json& j, const std::string& at) {
     r.kernel_findings.push_back(read_finding(j, at));
+  });
+  in.array("unplaced_kernel_lines", [&](const json& j, const std::string& at) {
+    r.unplaced_kernel_lines.push_back(read_unplaced(j, at));
   });
   in.array("fixes", [&](const json& j, const std::string& at) {
     r.fixes.push_back(read_fix(j, at));
@@ -327,6 +338,11 @@ json to_json(const InstanceResult& r) {
       {"artifacts", text(r.artifacts)},
       {"expectation", expectation_token(r.expectation)},
   };
+  if (!r.unplaced_kernel_lines.empty()) {
+    json unplaced = json::array();
+    for (const auto& u : r.unplaced_kernel_lines) unplaced.push_back({{"line", text(u.line)}, {"why", text(u.why)}});
+    out["unplaced_kernel_lines"] = unplaced;
+  }
   if (!r.expectation_note.empty()) out["expectation_note"] = text(r.expectation_note);
   if (!r.expectation_source.empty()) out["expectation_source"] = text(r.expectation_source);
   if (!r.expectation_pattern.empty()) out["expectation_pattern"] = text(r.expectation_pattern);
@@ -352,11 +368,18 @@ json to_json(const RunResult& run) {
     counts[status_name(instance.status)] =
         counts[status_name(instance.status)].get<int>() + 1;
   }
+  // Kernel lines no instance is charged with, on the run itself, so that a
+  // reader of the run sees them without opening every instance.
+  json unplaced = json::array();
+  for (const auto& instance : run.instances)
+    for (const auto& u : instance.unplaced_kernel_lines)
+      unplaced.push_back({{"line", text(u.line)}, {"why", text(u.why)}, {"seen_during", text(instance.name)}});
   return {
       {"schema", kRunSchema},
       {"info", info_to_json(run.info)},
       {"status", status_name(overall_status(run))},
       {"counts", counts},
+      {"unplaced_kernel_lines", unplaced},
       {"instances", instances},
   };
 }

@@ -21,6 +21,7 @@
 #include "runners/kernel/git_tree.h"
 #include "runners/kernel/kernel_build.h"
 #include "runners/kernel/logged_process.h"
+#include "runners/releases/release_bisect.h"
 #include "runners/results/progress.h"
 #include "runners/results/results_store.h"
 
@@ -30,6 +31,8 @@ namespace dt {
 
 const char* const kBisectHelp = R"(usage: daxtorture bisect --tree DIR --good REV --bad REV -t PATTERN... [OPTIONS]
        daxtorture bisect --resume BISECT_DIR
+       daxtorture bisect --releases FIRST..LAST [--suite SUITE] -t PATTERN...
+                         (packaged Debian releases, no build: see the end)
 
 Finds the commit of a kernel git tree that broke (or, with --find-fix,
 fixed) the selected instances. It drives 'git bisect' in the tree: each
@@ -88,6 +91,35 @@ exit status: 0 found, 1 skipped commits left it undecided, 2 usage or
 environment error (not a kernel git tree, a dirty tree, unknown or misordered
 revisions, --good failing or --bad passing, missing build tools), 130
 interrupted (resume with --resume).
+
+packaged releases: daxtorture bisect --releases FIRST..LAST -t PATTERN... [OPTIONS]
+
+Finds the first packaged Debian release whose verdict on the selected
+instances changed, booting releases from Debian's archive (no build). The
+releases are the whole kernels between FIRST and LAST (tools/fetch-kernel
+--list), oldest first. FIRST is taken as good and LAST as bad (with
+--find-fix: FIRST bad, LAST good); each step boots the middle release: all
+PASS is good, a FAIL, CRASH or TIMEOUT bad, BROKEN or SKIP or a failed boot
+cannot judge it (a neighbour is tried instead). An end is booted only when
+the answer rests on it: N releases take at most ceil(log2 N) + 1 boots.
+
+options:
+  --releases FIRST..LAST  by upstream version, e.g. 6.16.3..7.3.4
+  --suite SUITE          where to look (default: every suite of the archive)
+  -t, --test PATTERN     the instances (repeatable, required)
+  --find-fix             look for the first release that passes
+  --repeat N             run each instance N times per step
+  --results DIR          where the bisect folder goes (default: results)
+  --bisect-id ID         its name (default: bisect-releases-DATE-TIME)
+  --accel A, --profile FILE, --timeout-scale X   passed to 'daxtorture vm'
+
+The bisect folder holds releases.txt, one run folder per step (by version),
+steps.txt and summary.txt. Last line on stdout:
+  first bad release: X (last good: Y)        or, with --find-fix,
+  first fixed release: X (last bad: Y)
+
+exit status: 0 found, 1 no change in the range (an end did not behave as
+assumed) or no release could be judged, 2 usage or environment error.
 )";
 
 namespace {
@@ -356,6 +388,8 @@ std::string new_bisect_dir(const BisectOptions& options) {
 }  // namespace
 
 int bisect_main(Args& args) {
+  // Packaged releases instead of a tree's commits: a search of its own.
+  if (args.has("--releases")) return release_bisect_main(args);
   BisectOptions options = parse_bisect_options(args);
   std::string dir;
   bool resuming = !options.resume.empty();

@@ -67,3 +67,11 @@ void unknown_option(const std::string& command, const std::string& option) {
 }
 
 }  // namespace dt
+
+namespace dt {
+bool Args::has(const std::string& option_name) const {
+  for (size_t i = next_; i < words_.size(); ++i)
+    if (words_[i] == option_name || words_[i].rfind(option_name + "=", 0) == 0) return true;
+  return false;
+}
+}  // namespace dt

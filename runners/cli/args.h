@@ -25,6 +25,8 @@ class Args {
   // The next positional word.
   std::string positional();
   bool next_is_option() const;
+  // Whether a word still to be read is this option ("--x" or "--x=...").
+  bool has(const std::string& option_name) const;
 
  private:
   std::vector<std::string> words_;

@@ -6,11 +6,13 @@
 #include "core/errors.h"
 #include "runners/bench/bench_command.h"
 #include "runners/bisect/bisect_command.h"
+#include "runners/releases/sweep_command.h"
 #include "runners/build/build_command.h"
 #include "runners/cli/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"
+#include "runners/repro/repro_command.h"
 #include "runners/run/run_command.h"
 #include "runners/bench/vm_bench.h"
 #include "runners/vm/vm_command.h"
@@ -34,9 +36,14 @@ commands:
   build   build a kernel git tree for 'vm' (out of tree, ccache, cached by
           commit and config, the suite's config options checked)
   bisect  find the commit of a kernel tree that broke (or fixed) instances:
-          git bisect with a build and a boot per step
+          git bisect with a build and a boot per step; or, with --releases,
+          the first packaged Debian release that did (a boot per step)
+  sweep   run instances on every packaged Debian release between two:
+          instances x releases, where each verdict changed
   bench   page-fault latency on DAX mappings (Google Benchmark JSON), and
           --compare of two such files with a Mann-Whitney U test
+  repro   a bundle that reproduces a failing instance with only QEMU (or a
+          finding's standalone C reproducer), and the upstream report draft
   lava    LAVA job definitions for a farm (per kernel and shard), and
           --collect of their job logs into one run folder
 
@@ -62,7 +69,9 @@ int main(int argc, char** argv) {
       {"bench", {dt::bench_main, dt::kBenchHelp}},
       {"build", {dt::build_main, dt::kBuildHelp}},
       {"bisect", {dt::bisect_main, dt::kBisectHelp}},
+      {"sweep", {dt::sweep_main, dt::kSweepHelp}},
       {"lava", {dt::lava_main, dt::kLavaHelp}},
+      {"repro", {dt::repro_main, dt::kReproHelp}},
   };
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
       std::string(argv[1]) == "help") {

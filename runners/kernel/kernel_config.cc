@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "runners/kernel/logged_process.h"
@@ -78,10 +79,10 @@ std::string dependencies_of(const std::string& tree, const std::string& symbol) 
 std::string describe_value(const std::string& value) { return value == "n" ? "not set" : value; }
 }  // namespace
 
-std::string default_fragment_path() { return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel.config"; }
-std::string lean_fragment_path() { return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel-lean.config"; }
+std::string default_fragment_path() { return data_path("vm-configs/kernel.config"); }
+std::string lean_fragment_path() { return data_path("vm-configs/kernel-lean.config"); }
 std::string coverage_fragment_path() {
-  return std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/kernel-coverage.config";
+  return data_path("vm-configs/kernel-coverage.config");
 }
 
 std::string ConfigRecipe::name() const {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/command.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/kernel_info.h"
 #include "core/text_file.h"
@@ -135,13 +136,14 @@ GuestKernel locate_debian_kernel(const std::string& package_or_alias) {
     if (package_or_alias.find('/') != std::string::npos || package_or_alias.empty() ||
         !(package_or_alias.rfind("linux-image-", 0) == 0 || isdigit(static_cast<unsigned char>(package_or_alias[0]))))
       throw UsageError("no kernel '" + package_or_alias + "' in " + cache +
-                       "; fix: run tools/setup (aliases default, 6.12, 6.1, fixed, newest), or name a "
+                       "; fix: make the alias with tools/setup (default, 6.12, 6.1, fixed, newest) or '" +
+                       data_path("tools/fetch-kernel") + " --suite bookworm 6.12 default', or name a "
                        "Debian package (linux-image-7.3.4+deb13-amd64), a version (7.3.4) or a series (7.3)");
     // Set-up's own fetcher: the newest whole kernel of any suite that
     // matches, split packages and all; it prints the cache folder.
     std::cerr << "daxtorture: fetching kernel '" << package_or_alias << "' from Debian's archive" << std::endl;
     try {
-      std::string output = run_checked({std::string(DAXTORTURE_SOURCE_DIR) + "/tools/fetch-kernel", "--resolve",
+      std::string output = run_checked({data_path("tools/fetch-kernel"), "--resolve",
                                         package_or_alias},
                                        std::chrono::seconds(900));
       // Progress goes to stderr, interleaved: the folder is the last line.

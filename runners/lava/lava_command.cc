@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/command.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
@@ -102,14 +103,14 @@ struct LavaOptions {
   std::optional<Shard> shard;
   std::string artifacts_url;
   std::string out;
-  std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
+  std::string profile = data_path("vm-configs/default.profile");
   std::string accel = "tcg";
   double timeout_scale = 0;
   std::string nvdimm_dir = "/var/tmp";
-  std::string job_template = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/lava/job.yaml.in";
+  std::string job_template = data_path("vm-configs/lava/job.yaml.in");
   bool collect = false;
   std::vector<std::string> logs;
-  std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
+  std::string expectations = data_path("vm-configs/expectations");
 };
 
 LavaOptions parse_options(Args& args) {
@@ -175,7 +176,7 @@ std::string lava_python() {
 // Every job file against LAVA's schema; the validator's output is kept in
 // OUT/validation.txt. Returns false (and prints why) when one is invalid.
 bool validate_jobs(const std::vector<std::string>& files, const std::string& scratch, const std::string& out) {
-  std::vector<std::string> argv = {lava_python(), std::string(DAXTORTURE_SOURCE_DIR) + "/runners/lava/validate-job.py"};
+  std::vector<std::string> argv = {lava_python(), data_path("runners/lava/validate-job.py")};
   argv.insert(argv.end(), files.begin(), files.end());
   CommandResult checked = run_command(argv, std::chrono::seconds(300));
   if (checked.exit_status == 2)

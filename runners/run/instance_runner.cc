@@ -80,7 +80,45 @@ void apply_child_outcome(const ChildOutcome& outcome, InstanceResult& result) {
   }
 }
 
+// The guest's kernel command line may switch the mm ledger off
+// (daxtorture.mm_ledger=off): the attribution of releases before it, kept
+// so that tests/vm/deferred_mm.sh can show what the ledger changes.
+bool mm_ledger_switched_off() {
+  return read_text_file("/proc/cmdline").value_or("").find("daxtorture.mm_ledger=off") != std::string::npos;
+}
+
+// How long an instance's mms may take to be freed after its processes are
+// gone: an io_uring ring's exit work waits for its requests, which a slow
+// device holds for seconds.
+constexpr std::chrono::milliseconds kMmSettleLimit{15000};
 }  // namespace
+
+InstanceRunner::InstanceRunner(InstanceRunnerSettings settings) : settings_(std::move(settings)) {
+  if (!settings_.in_own_vm) {
+    no_mm_ledger_ = "the runner watches mm teardown only in its own VM";
+  } else if (mm_ledger_switched_off()) {
+    no_mm_ledger_ = "switched off (daxtorture.mm_ledger=off)";
+    place_mm_lines_ = false;
+  } else {
+    mm_ledger_ = std::make_unique<MmLedger>();
+    if (!mm_ledger_->available()) {
+      no_mm_ledger_ = mm_ledger_->why_unavailable();
+      mm_ledger_.reset();
+    }
+  }
+}
+
+void InstanceRunner::close_mm_window(InstanceResult& result, const std::string& artifacts_dir) {
+  if (!mm_ledger_) return;
+  MmLedger::Settled settled = mm_ledger_->settle(kMmSettleLimit);
+  if (!settled.complete) {
+    std::string held;
+    for (const auto& mm : settled.held) held += (held.empty() ? "" : ", ") + mm;
+    ctx_note(artifacts_dir, "the kernel had not freed every mm of the instance " +
+                                std::to_string(static_cast<int>(settled.waited_s)) + " s after its end: " + held +
+                                "; a line about it later is placed by its address");
+  }
+}
 
 std::optional<std::string> InstanceRunner::unmet_need(const Instance& instance) const {
   const Needs& needs = instance.workload->spec.needs;
@@ -142,6 +180,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   }
   KmsgCursor kmsg;
   kmsg.mark("begin " + result.name);
+  if (mm_ledger_) mm_ledger_->begin(result.name);
   result.taint_before = read_taint();
 
   InstanceFixture fixture(settings_.pool, settings_.in_own_vm);
@@ -199,6 +238,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
     fixture.release();
   }
 
+  if (!fixture_held_) close_mm_window(result, artifacts_dir);
   kmsg.mark("end " + result.name);
   auto records = kmsg.drain();
   write_text_file(artifacts_dir + "/dmesg.txt", format_records(records));
@@ -215,6 +255,9 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   }
   for (auto& finding : taint_findings(result.taint_before, result.taint_after))
     result.kernel_findings.push_back(finding);
+  if (place_mm_lines_) place_freed_mm_lines(result, mm_ledger_.get(), no_mm_ledger_);
+  for (const auto& line : result.unplaced_kernel_lines)
+    ctx_note(artifacts_dir, "kernel line not charged to this instance (" + line.why + "): " + line.line);
   apply_kernel_verdict(result, kmsg.lost());
   constexpr uint64_t kTaintDie = 1ull << 7;  // 'D': an oops happened
   if (kernel_unfit_.empty() && (newly_set(result.taint_before, result.taint_after) & kTaintDie))

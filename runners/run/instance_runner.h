@@ -4,6 +4,7 @@
 // judged afterwards, and every piece of evidence kept in its folder.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,7 @@
 #include "core/kernel_log.h"
 #include "core/registry.h"
 #include "core/result.h"
+#include "runners/run/mm_ledger.h"
 #include "runners/run/namespace_pool.h"
 
 namespace dt {
@@ -29,7 +31,7 @@ struct InstanceRunnerSettings {
 
 class InstanceRunner {
  public:
-  explicit InstanceRunner(InstanceRunnerSettings settings) : settings_(std::move(settings)) {}
+  explicit InstanceRunner(InstanceRunnerSettings settings);
 
   InstanceResult run(const Instance& instance);
 
@@ -43,7 +45,14 @@ class InstanceRunner {
  private:
   std::optional<std::string> unmet_need(const Instance& instance) const;
 
+  // Ends the instance's kernel log slice only once its processes' mms are
+  // freed, and places late lines about freed mms (see mm_ledger.h).
+  void close_mm_window(InstanceResult& result, const std::string& artifacts_dir);
+
   InstanceRunnerSettings settings_;
+  std::unique_ptr<MmLedger> mm_ledger_;   // null: not in our own VM, or switched off
+  std::string no_mm_ledger_;              // why there is none
+  bool place_mm_lines_ = true;            // false: the attribution before the ledger
   std::string kernel_unfit_;
   bool fixture_held_ = false;
 };

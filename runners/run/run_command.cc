@@ -13,6 +13,7 @@
 
 #include "core/command.h"
 #include "core/context.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "reports/json_report.h"
@@ -82,7 +83,7 @@ struct RunOptions {
   bool yes_destroy = false;
   bool dry_run = false;
   std::string kernel_config;
-  std::string allow_list = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/dmesg-allow.txt";
+  std::string allow_list = data_path("vm-configs/dmesg-allow.txt");
   double timeout_scale = 1.0;
   std::string ktap_out;
   std::string machine = "host";

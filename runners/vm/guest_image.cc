@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "core/command.h"
+#include "core/data_path.h"
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
@@ -277,10 +278,11 @@ ImageContents image_contents(const GuestKernel& kernel) {
 
   add_modules(contents, kernel);
   if (!kernel.config.empty()) contents.add_host_path(fs::absolute(kernel.config));
-  // Read by the guest runner at the path compiled into it.
-  const std::string configs = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs";
+  const fs::path configs = data_path("vm-configs");
   for (const auto& item : fs::recursive_directory_iterator(configs))
-    if (item.is_regular_file()) contents.add_file(item.path().string(), item.path().string());
+    if (item.is_regular_file())
+      contents.add_file(std::string(kGuestData) + "/vm-configs/" + fs::relative(item.path(), configs).string(),
+                        item.path().string());
 
   for (const auto& file : kHostConfigFiles)
     if (fs::exists(file)) contents.add_host_path(file);
@@ -290,10 +292,10 @@ ImageContents image_contents(const GuestKernel& kernel) {
   contents.add_text("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\n");
   contents.add_text("/etc/group", "root:x:0:\n");
   contents.add_symlink("/etc/mtab", "../proc/self/mounts");
-  const std::string scripts = std::string(DAXTORTURE_SOURCE_DIR) + "/runners/vm";
+  const std::string scripts = data_path("runners/vm");
   contents.add_file("/init", scripts + "/guest-init.sh");
   // The packer is part of the format: a change to it makes a new image.
-  contents.add_file("/usr/share/daxtorture/make-initramfs.sh", scripts + "/make-initramfs.sh");
+  contents.add_file(std::string(kGuestData) + "/make-initramfs.sh", scripts + "/make-initramfs.sh");
   return contents;
 }
 
@@ -366,7 +368,7 @@ GuestImage prepare_guest_image(const GuestKernel& kernel, bool show_progress) {
       // Indexes for the guest's modprobe and loader, made for the image.
       run_checked({"depmod", "-b", root, kernel.release});
       run_checked({"ldconfig", "-r", root});
-      run_checked({"sh", std::string(DAXTORTURE_SOURCE_DIR) + "/runners/vm/make-initramfs.sh", root,
+      run_checked({"sh", data_path("runners/vm/make-initramfs.sh"), root,
                    image.path + ".tmp"},
                   std::chrono::seconds(600));
     } catch (...) {

@@ -23,6 +23,8 @@ namespace dt {
 
 // Where the binary lives inside the image (run.sh and LAVA jobs call it).
 inline constexpr const char* kGuestBinary = "/usr/bin/daxtorture";
+// Its data folder, laid out as an install's (core/data_path.h finds it).
+inline constexpr const char* kGuestData = "/usr/share/daxtorture";
 
 struct GuestImage {
   std::string path;           // CACHE/guest-images/KEY.cpio

@@ -21,8 +21,11 @@ std::string guest_kernel_cmdline(const QemuLaunch& launch) {
   // change that waits forever into a kernel report on the console.
   // sysrq_always_enabled: Debian's default mask (438) leaves out the task
   // dumps the host asks for when a guest hangs.
+  // no_hash_pointers: the kernel prints the mm addresses the runner's mm
+  // ledger probes (runners/run/mm_ledger.h), so a late "Bad rss-counter
+  // state mm:ADDR" line is placed with the instance whose mm it was.
   std::string cmdline = "console=ttyS0,115200 panic=-1 sysrq_always_enabled "
-                        "sysctl.kernel.hung_task_timeout_secs=60 loglevel=6 "
+                        "sysctl.kernel.hung_task_timeout_secs=60 loglevel=6 no_hash_pointers "
                         "daxtorture.vm=" + launch.token;
   if (launch.probe_only) cmdline += " daxtorture.probe=1";
   if (!launch.profile.kernel_cmdline.empty()) cmdline += " " + launch.profile.kernel_cmdline;

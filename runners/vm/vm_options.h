@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "core/data_path.h"
 #include "runners/cli/args.h"
 #include "runners/kernel/kernel_locator.h"
 
@@ -18,7 +19,7 @@ struct GuestOptions {
   bool lean = false;
   std::string results = "results";
   std::string run_id;
-  std::string profile = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/default.profile";
+  std::string profile = data_path("vm-configs/default.profile");
   std::string accel = "auto";
   std::string nvdimm;
   bool quiet = false;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/data_path.h"
 #include "runners/plan/shard.h"
 #include "runners/vm/vm_options.h"
 
@@ -23,7 +24,7 @@ struct VmOptions {
   std::optional<Shard> shard;
   std::string resume;
   std::string artifacts_url;
-  std::string expectations = std::string(DAXTORTURE_SOURCE_DIR) + "/vm-configs/expectations";
+  std::string expectations = data_path("vm-configs/expectations");
 };
 
 // The run's exit status: 0 passed (or only known failures), 1 failed,

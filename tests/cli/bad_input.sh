@@ -62,14 +62,17 @@ else
   failures=$((failures + 1))
 fi
 
-# Not root: a copy of the binary that an unprivileged user can reach.
+# Not root: a copy of the tool that an unprivileged user can reach, laid
+# out as an install (a lone binary is refused for its missing data first).
 bin_dir=$(mktemp -d)
-cp "$daxtorture" "$bin_dir/daxtorture"
-chmod 755 "$bin_dir" "$bin_dir/daxtorture"
+mkdir -p "$bin_dir/bin" "$bin_dir/share/daxtorture"
+cp "$daxtorture" "$bin_dir/bin/daxtorture"
+cp -r "$(dirname "$0")/../../vm-configs" "$bin_dir/share/daxtorture/"
+chmod -R a+rX "$bin_dir"
 expect_error "run, not root" "needs root.*sudo" \
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/daxtorture" run
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/bin/daxtorture" run
 expect_error "vm, not root" "needs root.*sudo" \
-  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/daxtorture" vm
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$bin_dir/bin/daxtorture" vm
 rm -rf "$bin_dir"
 
 expect_error "results directory that cannot be written" "cannot be written.*fix: choose a writable place" \

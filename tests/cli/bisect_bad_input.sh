@@ -8,18 +8,7 @@ scratch=${DAXTORTURE_TEST_RESULTS:-$(mktemp -d)}/bisect-bad-input
 rm -rf "$scratch"; mkdir -p "$scratch"
 . "$(dirname "$0")/../vm/bisect_repo.sh"
 failures=0
-
-expect_error() {
-  what=$1 pattern=$2; shift 2
-  rc=0
-  "$@" > "$scratch/out" 2> "$scratch/err" || rc=$?
-  if [ "$rc" = 2 ] && grep -Eq -- "$pattern" "$scratch/err" && [ "$(wc -l < "$scratch/err")" -le 2 ]; then
-    echo "ok: $what: $(cat "$scratch/err")"
-  else
-    echo "FAIL: $what: exit $rc, message: $(cat "$scratch/err")" >&2
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "$0")/expect_error.sh"
 
 repo=$scratch/repo
 make_bisect_repo "$repo" fixed fixed default default

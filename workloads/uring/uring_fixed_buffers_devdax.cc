@@ -55,6 +55,7 @@
 #include "workloads/lib/process_probe.h"
 #include "workloads/lib/pattern.h"
 #include "workloads/lib/dma_pin.h"
+#include "workloads/uring/pin_accounting.h"
 
 namespace dt::workloads {
 namespace {
@@ -182,7 +183,11 @@ uint64_t current_pinned() {
 }
 
 // Sets up the ring and registers the devdax buffer; the registration check.
+// The ring is made without CAP_IPC_LOCK and with no memlock limit, so the
+// kernel charges the pin to VmPin on every release (pin_accounting.h).
 void register_buffer(Context& ctx, io_uring& ring, DevdaxBuffer& buffer, uint64_t& pinned_before) {
+  account_pins_from_now_on();
+  set_memlock_limit(UINT64_MAX);
   int rc = io_uring_queue_init(8, &ring, 0);
   if (rc == -ENOSYS || rc == -EPERM) ctx.skip("io_uring is not available: " + errno_name(-rc));
   if (rc < 0) throw SetupError("io_uring_queue_init: " + errno_name(-rc));

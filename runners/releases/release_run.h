@@ -1,0 +1,34 @@
+// One packaged release booted with 'daxtorture vm' as a child process (each
+// release its own run folder), for the sweep and the release bisect.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "runners/releases/release_list.h"
+
+namespace dt {
+
+struct ReleaseRunRequest {
+  Release release;
+  std::vector<std::string> patterns;   // -t
+  std::string results;                 // the folder the run folder goes into
+  std::string run_id;
+  int repeat = 1;
+  int guests = 1;                      // vm --jobs
+  std::vector<std::string> vm_options; // passed through (--accel, --profile, ...)
+};
+
+struct ReleaseRun {
+  std::string run_dir;       // RESULTS/RUN_ID
+  std::string log;           // the vm's stderr and stdout
+  int exit_status = -1;
+  bool ran = false;          // run.json exists
+  RunResult run;             // when ran
+  double seconds = 0;
+};
+
+ReleaseRun run_release(const ReleaseRunRequest& request);
+
+}  // namespace dt
