@@ -126,7 +126,8 @@ std::vector<Instance> select_instances(const std::vector<std::string>& patterns)
   }
 
   // A bare workload name or prefix selects all its instances: "pmd_fault_xfs"
-  // is read as "pmd_fault_xfs/*". Groups work the same way through "group:".
+  // is read as "pmd_fault_xfs/*". Groups work the same way through "group:";
+  // "set:default" is the default set, so that more can be run beside it.
   std::vector<Instance> chosen;
   for (const auto& whole_pattern : patterns) {
     // "NAME#3": the third repetition of NAME (what a later boot of a
@@ -148,7 +149,7 @@ std::vector<Instance> select_instances(const std::vector<std::string>& patterns)
       const auto& spec = instance.workload->spec;
       bool hit = fnmatch(pattern.c_str(), name.c_str(), 0) == 0 ||
                  fnmatch((pattern + "/*").c_str(), name.c_str(), 0) == 0 ||
-                 pattern == "group:" + spec.group;
+                 pattern == "group:" + spec.group || (pattern == "set:default" && spec.in_default_set);
       if (!hit) continue;
       matched = true;
       bool already = std::any_of(chosen.begin(), chosen.end(), [&](const Instance& c) {

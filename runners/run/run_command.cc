@@ -40,8 +40,9 @@ and confirm; inside 'daxtorture vm' the guest owns its emulated NVDIMM.
 
 options:
   -t, --test PATTERN     instances to run: a glob over workload/fs/variant, a
-                         workload name, or group:NAME (repeatable; default:
-                         the default set, see 'daxtorture list')
+                         workload name, group:NAME, or set:default (the
+                         default set, to run with more) (repeatable;
+                         default: the default set, see 'daxtorture list')
   --results DIR          parent folder of run folders (default: ./results)
   --run-dir DIR          write this run's results exactly here
   --run-id ID            name of the run folder (default: time and kernel)
