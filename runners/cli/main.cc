@@ -8,7 +8,7 @@
 #include "runners/bisect/bisect_command.h"
 #include "runners/releases/sweep_command.h"
 #include "runners/build/build_command.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"

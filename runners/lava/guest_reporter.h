@@ -7,7 +7,7 @@
 // 'daxtorture lava --collect' needs to rebuild the run folder on a host.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt::lava {
 

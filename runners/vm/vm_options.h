@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/data_path.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/kernel/kernel_locator.h"
 
 namespace dt {

@@ -8,7 +8,7 @@
 #include "core/kernel_info.h"
 #include "core/registry.h"
 #include "core/reporter.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/qemu_command.h"
