@@ -80,19 +80,12 @@ Options parse(Args& args) {
     else if (*option == "--repeat") o.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--results") o.results = args.value(*option);
     else if (*option == "--bisect-id") o.id = args.value(*option);
-    else if (*option == "--accel" || *option == "--profile" || *option == "--timeout-scale")
-      o.vm_options.insert(o.vm_options.end(), {*option, args.value(*option)});
+    else if (take_vm_option(args, *option, o.vm_options)) continue;
     else if (*option == "--tree" || *option == "--good" || *option == "--bad")
       throw UsageError(*option + " bisects commits of a tree; --releases bisects packaged releases: use one or the other");
     else unknown_option("bisect --releases", *option);
   }
   if (o.patterns.empty()) throw UsageError("-t PATTERN is required: the instances to judge releases by");
-  if (o.id.empty()) {
-    char stamp[40];
-    std::time_t now = std::time(nullptr);
-    std::strftime(stamp, sizeof stamp, "bisect-releases-%Y%m%d-%H%M%S", std::gmtime(&now));
-    o.id = stamp;
-  }
   return o;
 }
 }  // namespace
@@ -102,12 +95,7 @@ int release_bisect_main(Args& args) {
   select_instances(options.patterns);   // an unknown pattern is refused before anything boots
   if (geteuid() != 0) throw UsageError("'daxtorture bisect' boots guests and needs root; run it with sudo");
   std::vector<Release> releases = packaged_releases(options.range, options.suite);
-  const std::string dir = options.results + "/" + options.id;
-  if (fs::exists(dir)) throw UsageError(dir + " exists; fix: another --bisect-id, or remove it");
-  make_directories(dir);
-  std::string listing;
-  for (const auto& r : releases) listing += r.version + " " + r.package + " " + r.suite + "\n";
-  write_text_file(dir + "/releases.txt", listing);
+  const std::string dir = make_release_folder(options.results, options.id, "bisect-releases", "--bisect-id", releases);
   const auto started = std::chrono::steady_clock::now();
   std::cerr << "daxtorture bisect: " << releases.size() << " releases " << releases.front().version << " .. "
             << releases.back().version << " (" << (options.find_fix ? "bad .. good" : "good .. bad")

@@ -66,7 +66,15 @@ std::vector<Release> releases_between(const std::string& listing, const std::str
 }
 
 std::vector<Release> packaged_releases(const std::string& range, const std::string& suite) {
-  auto [first, last] = parse_release_range(range);
+  // "A,B,C": just those releases (a sweep over a few of a long range).
+  std::vector<std::string> chosen;
+  if (range.find(',') != std::string::npos) {
+    std::istringstream words(range);
+    for (std::string word; std::getline(words, word, ',');)
+      if (!word.empty()) chosen.push_back(word);
+    std::sort(chosen.begin(), chosen.end(), [](const auto& a, const auto& b) { return compare_versions(a, b) < 0; });
+  }
+  auto [first, last] = chosen.empty() ? parse_release_range(range) : std::make_pair(chosen.front(), chosen.back());
   if (compare_versions(first, last) >= 0)
     throw UsageError("--releases " + range + ": " + first + " is not older than " + last +
                      "; fix: name the older release first");
@@ -76,6 +84,17 @@ std::vector<Release> packaged_releases(const std::string& range, const std::stri
   if (listed.exit_status != 0)
     throw UsageError("cannot list Debian's kernels: " + describe_failure(listed));
   std::vector<Release> releases = releases_between(listed.output, first, last);
+  if (!chosen.empty()) {
+    std::vector<Release> picked;
+    for (const auto& version : chosen) {
+      auto it = std::find_if(releases.begin(), releases.end(), [&](const Release& r) { return r.version == version; });
+      if (it == releases.end())
+        throw UsageError("no whole kernel " + version + (suite.empty() ? " in Debian's archive" : " in suite " + suite) +
+                         "; fix: pick releases from 'tools/fetch-kernel --list' (whole ones)");
+      picked.push_back(*it);
+    }
+    releases = picked;
+  }
   const std::string where = suite.empty() ? "Debian's archive" : "suite " + suite;
   for (const std::string& end : {first, last})
     if (std::none_of(releases.begin(), releases.end(), [&](const Release& r) { return r.version == end; }))

@@ -28,7 +28,7 @@ std::vector<Release> releases_between(const std::string& listing, const std::str
                                       const std::string& last);
 
 // Asks tools/fetch-kernel (SUITE "" = every suite) and returns
-// releases_between(); UsageError when FIRST or LAST is not among them, or
+// releases_between(), or with RANGE "A,B,C" just those releases; UsageError when FIRST or LAST is not among them, or
 // fewer than two releases lie between: the message names the fix.
 std::vector<Release> packaged_releases(const std::string& range, const std::string& suite);
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "runners/cli/args.h"
 #include "runners/releases/release_list.h"
 
 namespace dt {
@@ -30,5 +31,15 @@ struct ReleaseRun {
 };
 
 ReleaseRun run_release(const ReleaseRunRequest& request);
+
+// --accel, --profile and --timeout-scale go to every 'daxtorture vm' as
+// given: true when OPTION was one of them (its value is then taken).
+bool take_vm_option(Args& args, const std::string& option, std::vector<std::string>& vm_options);
+
+// Makes RESULTS/ID (ID "" = PREFIX-DATE-TIME, UTC) with releases.txt (one
+// "VERSION PACKAGE SUITE" line each) and returns it; UsageError naming
+// ID_OPTION when the folder exists.
+std::string make_release_folder(const std::string& results, std::string id, const std::string& prefix,
+                                const std::string& id_option, const std::vector<Release>& releases);
 
 }  // namespace dt

@@ -31,7 +31,8 @@ release boots in a guest of its own (no expectations apply: the question is
 each release's behaviour).
 
 options:
-  --releases FIRST..LAST  the range, by upstream version (6.16.3..7.3.4)
+  --releases FIRST..LAST  the range, by upstream version (6.16.3..7.3.4), or
+                         a list of releases (6.16.12,6.18.15,7.3.4)
   --suite SUITE          bookworm, trixie, trixie-backports, sid,
                          experimental (default: every suite)
   -t, --test PATTERN     the instances (repeatable; default: the default set)
@@ -71,17 +72,9 @@ SweepOptions parse(Args& args) {
     else if (*option == "--repeat") o.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--results") o.results = args.value(*option);
     else if (*option == "--sweep-id") o.sweep_id = args.value(*option);
-    else if (*option == "--accel" || *option == "--profile" || *option == "--timeout-scale")
-      o.vm_options.insert(o.vm_options.end(), {*option, args.value(*option)});
-    else unknown_option("sweep", *option);
+    else if (!take_vm_option(args, *option, o.vm_options)) unknown_option("sweep", *option);
   }
   if (o.range.empty()) throw UsageError("--releases FIRST..LAST is required (e.g. 6.16.3..7.3.4)");
-  if (o.sweep_id.empty()) {
-    char stamp[32];
-    std::time_t now = std::time(nullptr);
-    std::strftime(stamp, sizeof stamp, "sweep-%Y%m%d-%H%M%S", std::gmtime(&now));
-    o.sweep_id = stamp;
-  }
   return o;
 }
 }  // namespace
@@ -89,12 +82,7 @@ SweepOptions parse(Args& args) {
 int sweep_main(Args& args) {
   SweepOptions options = parse(args);
   std::vector<Release> releases = packaged_releases(options.range, options.suite);
-  const std::string dir = options.results + "/" + options.sweep_id;
-  if (fs::exists(dir)) throw UsageError(dir + " exists; fix: another --sweep-id, or remove it");
-  make_directories(dir);
-  std::string listing;
-  for (const auto& r : releases) listing += r.version + " " + r.package + " " + r.suite + "\n";
-  write_text_file(dir + "/releases.txt", listing);
+  const std::string dir = make_release_folder(options.results, options.sweep_id, "sweep", "--sweep-id", releases);
   std::cerr << "daxtorture sweep: " << releases.size() << " releases (" << releases.front().version << " .. "
             << releases.back().version << "), " << options.jobs << " at a time, into " << dir << std::endl;
 
@@ -135,7 +123,7 @@ int sweep_main(Args& args) {
     columns.push_back(column);
   }
   const std::string table = release_table_markdown(columns);
-  write_text_file(dir + "/sweep.md", "# " + options.sweep_id + ": " + options.range +
+  write_text_file(dir + "/sweep.md", "# " + fs::path(dir).filename().string() + ": " + options.range +
                                          (options.suite.empty() ? "" : " (" + options.suite + ")") + "\n\n" + table);
   std::cout << table << std::flush;
   std::cerr << "daxtorture sweep: " << releases.size() << " releases in "

@@ -111,6 +111,7 @@ InstanceRunner::InstanceRunner(InstanceRunnerSettings settings) : settings_(std:
 void InstanceRunner::close_mm_window(InstanceResult& result, const std::string& artifacts_dir) {
   if (!mm_ledger_) return;
   MmLedger::Settled settled = mm_ledger_->settle(kMmSettleLimit);
+  for (const auto& late : settled.freed_late) ctx_note(artifacts_dir, "the kernel freed an mm late: " + late);
   if (!settled.complete) {
     std::string held;
     for (const auto& mm : settled.held) held += (held.empty() ? "" : ", ") + mm;

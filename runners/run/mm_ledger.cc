@@ -95,6 +95,9 @@ bool parse_mm_event(const std::string& line, MmEvent& event) {
   std::smatch match;
   if (!std::regex_match(line, match, pattern)) return false;
   event.pid = std::stoi(match[1]);
+  // The comm is what stands before "-PID" (it may hold '-' itself).
+  event.comm = line.substr(0, line.find('-' + match[1].str() + ' '));
+  event.comm.erase(0, event.comm.find_first_not_of(' '));
   event.cpu = std::stoi(match[2]);
   const std::string kind = match[3];
   event.kind = kind == "torn_down" ? MmEvent::torn_down
@@ -154,6 +157,10 @@ void MmLedger::apply(const MmEvent& event) {
       break;
     case MmEvent::free_begins:
       freeing_[who] = event.mm;
+      if (pending_.count(event.mm))
+        freed_by_[event.mm] = event.pid == gettid()
+            ? "this runner as it moved onto CPU " + std::to_string(event.cpu) + " (a lazy TLB reference there)"
+            : event.comm + "-" + std::to_string(event.pid) + " on CPU " + std::to_string(event.cpu);
       break;
     case MmEvent::free_ends:
       if (auto it = freeing_.find(who); it != freeing_.end()) {
@@ -191,12 +198,20 @@ MmLedger::Settled MmLedger::settle(std::chrono::milliseconds limit) {
   const auto started = Clock::now();
   if (available()) {
     drain();
+    freed_by_.clear();
+    const std::map<uint64_t, int> outlived = pending_;
     while (!pending_.empty() && Clock::now() - started < limit) {
       visit_every_cpu();
       wait_for_rcu();
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       drain();
     }
+    const long waited_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+    for (const auto& [mm, pid] : outlived)
+      if (!pending_.count(mm))
+        settled.freed_late.push_back("mm " + hex(mm) + " of pid " + std::to_string(pid) + " freed within " +
+                                     std::to_string(waited_ms) + " ms of the instance's end, by " +
+                                     (freed_by_.count(mm) ? freed_by_[mm] : std::string("an unseen task")));
     for (const auto& [mm, pid] : pending_)
       settled.held.push_back("mm " + hex(mm) + " (torn down by pid " + std::to_string(pid) + ")");
     settled.complete = pending_.empty();

@@ -37,6 +37,7 @@ struct MmEvent {
   uint64_t mm = 0;        // 0 for free_ends (a return probe has no arguments)
   int pid = 0;
   int cpu = 0;
+  std::string comm;       // the task the probe fired in ("<idle>", "kworker/1:2", ...)
 };
 // Parses "  comm-PID [CPU] flags TIME: dt_mm_exit: (...) mm=0x..." lines of
 // the ledger's own events; false for anything else.
@@ -63,6 +64,10 @@ class MmLedger {
   struct Settled {
     bool complete = true;              // every mm of the instance was freed
     std::vector<std::string> held;     // "mm 0x... (torn down by pid N)" still not freed
+    // The mms still held when the instance's processes were gone, and who
+    // freed them how late: "mm 0x... freed 48 ms after the instance's end,
+    // by <idle>-0 on CPU 1" (what deferred the teardown).
+    std::vector<std::string> freed_late;
     double waited_s = 0;
   };
   // Waits (at most LIMIT) until every mm torn down since begin() is freed.
@@ -86,6 +91,7 @@ class MmLedger {
   std::map<uint64_t, std::string> owners_;   // mm -> instance that tore it down
   std::map<uint64_t, int> pending_;          // torn down in this instance, not freed: mm -> pid
   std::map<std::string, uint64_t> freeing_;  // "pid" or "cpuN" (idle) -> mm being freed
+  std::map<uint64_t, std::string> freed_by_;  // mm -> "comm-pid on CPU n", kept while settling
 };
 
 // Moves each finding of RESULT about a freed mm that is not RESULT's own

@@ -18,9 +18,11 @@ TEST(MmLedger, ParsesItsProbeLines) {
   ASSERT_TRUE(parse_mm_event("          <idle>-0       [000] d.s3.    42.010001: free_begins: (__mmdrop+0x0/0x1b0) mm=0xffff888005a1c000", e));
   EXPECT_EQ(e.kind, MmEvent::free_begins);
   EXPECT_EQ(e.pid, 0);
+  EXPECT_EQ(e.comm, "<idle>");
   ASSERT_TRUE(parse_mm_event(" kworker/1:2-my-wq-77  [001] ...1.    42.5: free_ends: (mmdrop_async_fn+0x20/0x30 <- __mmdrop)", e));
   EXPECT_EQ(e.kind, MmEvent::free_ends);
   EXPECT_EQ(e.pid, 77);
+  EXPECT_EQ(e.comm, "kworker/1:2-my-wq");
   EXPECT_FALSE(parse_mm_event("# tracer: nop", e));
   EXPECT_FALSE(parse_mm_event("  bash-12 [000] ..... 1.0: sched_switch: prev_comm=bash", e));
 }
