@@ -24,7 +24,7 @@ std::vector<KernelFinding> findings(const std::vector<KmsgRecord>& records,
 // Offset of a run of more than 9 decimal digits in a regex, or npos.
 // libstdc++'s std::regex compiler overflows a signed integer on such a
 // back-reference or repetition count (found by fuzz_config), so std::regex
-// users (runners/expectations.cc) refuse such patterns before compiling.
+// users (runners/results/expectations.cc) refuse such patterns before compiling.
 size_t overlong_regex_number(std::string_view re);
 
 }  // namespace dt

@@ -72,7 +72,9 @@ struct WorkloadSpec {
   bool power_cut = false;
 };
 
-using WorkloadBody = void (*)(Context&);
+// A plain function for a DT_WORKLOAD; for a family (core/workload_table.h)
+// its body with the family's row bound to it.
+using WorkloadBody = std::function<void(Context&)>;
 
 struct Workload {
   WorkloadSpec spec;

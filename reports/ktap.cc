@@ -24,13 +24,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// A result description may not contain "#" (it would start the directive)
-// nor break the line.
-std::string description(std::string_view name) {
-  std::string out = escape_controls(name);
-  std::replace(out.begin(), out.end(), '#', '_');
-  return out;
-}
+std::string description(std::string_view name) { return ktap_description(name); }
 
 // Diagnostic data on a result line must stay on that line.
 std::string one_line(std::string_view text) {
@@ -162,6 +156,14 @@ std::optional<KtapResult> parse_result(std::string_view s) {
 }
 
 }  // namespace
+
+// A result description may not contain "#" (it would start the directive)
+// nor break the line.
+std::string ktap_description(std::string_view name) {
+  std::string out = escape_controls(name);
+  std::replace(out.begin(), out.end(), '#', '_');
+  return out;
+}
 
 // ---- writer ---------------------------------------------------------------
 

@@ -93,6 +93,11 @@ class KtapWriter {
 // totals. A finished run's results.ktap, with the expectations applied.
 void write_ktap_document(std::ostream& out, const RunResult& run);
 
+// An instance name as a result line describes it (and KtapReader reads it
+// back): "#" of a repetition "NAME#2" becomes "_", control characters are
+// escaped.
+std::string ktap_description(std::string_view name);
+
 // One parsed "ok"/"not ok" line.
 struct KtapResult {
   size_t number = 0;

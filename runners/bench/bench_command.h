@@ -3,7 +3,7 @@
 // the comparison and plot of their JSON files.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

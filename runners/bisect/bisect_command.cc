@@ -18,12 +18,12 @@
 #include "runners/bisect/bisect_options.h"
 #include "runners/bisect/bisect_record.h"
 #include "runners/bisect/bisect_step.h"
-#include "runners/build/git_tree.h"
-#include "runners/build/kernel_build.h"
-#include "runners/build/logged_process.h"
-#include "runners/progress.h"
+#include "runners/kernel/git_tree.h"
+#include "runners/kernel/kernel_build.h"
+#include "runners/kernel/logged_process.h"
 #include "runners/releases/release_bisect.h"
-#include "runners/results_store.h"
+#include "runners/results/progress.h"
+#include "runners/results/results_store.h"
 
 namespace fs = std::filesystem;
 

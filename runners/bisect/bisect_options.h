@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "core/text_file.h"
-#include "runners/build/logged_process.h"
+#include "runners/kernel/logged_process.h"
 
 namespace dt {
 

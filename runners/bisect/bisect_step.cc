@@ -7,12 +7,12 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/build/git_tree.h"
-#include "runners/build/kernel_build.h"
-#include "runners/build/logged_process.h"
-#include "runners/build/sha256.h"
-#include "runners/progress.h"
-#include "runners/results_store.h"
+#include "runners/kernel/git_tree.h"
+#include "runners/kernel/kernel_build.h"
+#include "runners/kernel/logged_process.h"
+#include "core/sha256.h"
+#include "runners/results/progress.h"
+#include "runners/results/results_store.h"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "runners/build/kernel_build.h"
+#include "runners/kernel/kernel_build.h"
 
 namespace dt {
 

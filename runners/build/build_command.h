@@ -1,6 +1,6 @@
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

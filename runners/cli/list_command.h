@@ -1,7 +1,7 @@
 // `daxtorture list`: the workloads, their instances, needs and fix tags.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -8,13 +8,13 @@
 #include "runners/bisect/bisect_command.h"
 #include "runners/releases/sweep_command.h"
 #include "runners/build/build_command.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/cli/list_command.h"
 #include "runners/cli/report_command.h"
 #include "runners/lava/lava_command.h"
 #include "runners/repro/repro_command.h"
 #include "runners/run/run_command.h"
-#include "runners/vm/vm_bench.h"
+#include "runners/bench/vm_bench.h"
 #include "runners/vm/vm_command.h"
 
 namespace {

@@ -14,9 +14,9 @@
 #include "reports/junit.h"
 #include "reports/kcidb.h"
 #include "reports/ktap.h"
-#include "runners/expectations.h"
-#include "runners/report_files.h"
-#include "runners/results_store.h"
+#include "runners/results/expectations.h"
+#include "runners/results/report_files.h"
+#include "runners/results/results_store.h"
 
 namespace dt {
 

@@ -3,7 +3,7 @@
 // with --history the page over a folder of nightly runs.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -10,25 +10,20 @@
 #include "core/errors.h"
 #include "core/text_file.h"
 #include "reports/json_report.h"
-#include "runners/build/sha256.h"
-#include "runners/expectations.h"
-#include "runners/lava/console_protocol.h"
-#include "runners/report_files.h"
-#include "runners/results_store.h"
+#include "core/sha256.h"
+#include "runners/results/expectations.h"
+#include "runners/wire/lava_console.h"
+#include "runners/results/report_files.h"
+#include "runners/results/guest_death.h"
+#include "runners/results/results_store.h"
+#include "runners/results/run_finish.h"
+#include "runners/wire/guest_wire.h"
 
 namespace fs = std::filesystem;
 
 namespace dt::lava {
 
 namespace {
-std::vector<std::string> words_of(const std::string& text) {
-  std::istringstream in(text);
-  std::vector<std::string> words;
-  std::string word;
-  while (in >> word) words.push_back(word);
-  return words;
-}
-
 // A file being received: its header, and the base64 lines so far.
 struct OpenFile {
   std::string path;
@@ -85,14 +80,15 @@ std::string job_ending(const JobLog& log) {
 // vm' judges it: CRASH after a panic, TIMEOUT when LAVA's timeout ended a
 // guest that had stopped reporting; else it stays without a verdict.
 void guest_fate(const ShardRecord& shard, const JobLog& log, InstanceResult& instance) {
-  if (!shard.panic_line.empty()) {
-    instance.status = Status::crash;
-    instance.reason = "guest kernel panic while this instance ran: " + shard.panic_line + " (see console.log)";
-  } else if (log.job_error.find("timed out") != std::string::npos) {
-    instance.status = Status::timeout;
-    instance.reason = "LAVA's timeout ended the job while this instance ran (" + log.job_error +
-                      "): a hung guest; see console.log";
-  }
+  GuestDeath death;
+  death.kernel_panic = !shard.panic_line.empty();
+  death.hung = log.job_error.find("timed out") != std::string::npos;
+  if (!death.kernel_panic && !death.hung) return;  // the job ended for a reason of LAVA's
+  instance.status = dead_guest_status(death);
+  instance.reason = death.kernel_panic
+                        ? "guest kernel panic while this instance ran: " + shard.panic_line + " (see console.log)"
+                        : "LAVA's timeout ended the job while this instance ran (" + log.job_error +
+                              "): a hung guest; see console.log";
 }
 
 // LAVA's phases: the test overlay (libguestfs), QEMU to the shell prompt,
@@ -108,12 +104,53 @@ std::string phase_summary(const JobLog& log) {
   return "download " + seconds("file-download") + " s, overlay " + seconds("apply-overlay-guest") + " s, boot " +
          seconds("login-action") + " s, test " + std::to_string(static_cast<long>(std::lround(test))) + " s";
 }
-
-std::vector<ExpectationFile> expectations_of(const std::string& path, const std::string& release) {
-  if (path.empty()) return {};
-  if (fs::is_directory(path)) return expectations_for(path, release);
-  ExpectationFile file = load_expectations(path);
-  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
+// One line of the LAVA protocol into the shard's record; `open` is the
+// file being received.
+void read_lava_event(const LavaLine& line, ShardRecord& shard, bool& planned, std::optional<OpenFile>& open) {
+  using Kind = LavaLine::Kind;
+  switch (line.kind) {
+    case Kind::chunk:
+      if (!open) return;
+      if (line.chunk.size() % 4 != 0) open->bad_line = true;
+      open->data += line.chunk;
+      return;
+    case Kind::plan:
+      if (planned) return;
+      planned = true;
+      shard.shard = line.shard;
+      if (sscanf(line.shard.c_str(), "%d/%d", &shard.index, &shard.count) != 2) shard.index = shard.count = 1;
+      shard.selection = line.selection;
+      shard.run_id = line.run_id;
+      shard.kernel_release = line.release;
+      return;
+    case Kind::planned: shard.planned.push_back(line.name); return;
+    case Kind::file:
+      if (open) shard.damaged.push_back(open->path + ": its end line never came");
+      open = OpenFile{line.path, 0, line.sha256, "", false};
+      try {
+        open->bytes = std::stoul(line.bytes);
+      } catch (const std::exception&) {
+        open->bad_line = true;
+      }
+      if (!safe_relative_path(open->path)) {
+        shard.damaged.push_back(open->path + ": not a path inside a run folder");
+        open.reset();
+      }
+      return;
+    case Kind::end:
+      if (open && open->path == line.path) close_file(shard, *open);
+      else if (open) shard.damaged.push_back(open->path + ": its end line never came");
+      open.reset();
+      return;
+    case Kind::hung:
+      shard.hung = line.name;
+      shard.hung_budget_s = line.budget_s;
+      return;
+    case Kind::finished:
+      shard.finished = true;
+      shard.runner_status = line.exit_status;
+      return;
+  }
 }
 }  // namespace
 
@@ -125,67 +162,19 @@ ShardRecord read_shard(const JobLog& log) {
   reports::KtapReader ktap;
   for (const auto& console_line : log.console) {
     // The runner's KTAP reaches the console through the guest reporter:
-    // "# [2/20] running NAME" names the instance a dying guest was running.
-    reports::KtapEvent event = ktap.feed_line(console_line);
-    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::result) {
-      shard.ktap_results[event.result.name] = event.result;
-      if (event.result.name == shard.last_running) shard.last_running.clear();
+    // its running line names the instance a dying guest was running.
+    wire::RunnerEvent event = wire::read_runner_event(ktap.feed_line(console_line));
+    if (event.kind == wire::RunnerEvent::Kind::result) {
+      shard.ktap_results[event.name] = event.result;
+      if (event.name == shard.last_running) shard.last_running.clear();
     }
-    if (size_t running = console_line.find("] running "); running != std::string::npos &&
-                                                          console_line.rfind("# [", 0) == 0)
-      shard.last_running = words_of(console_line.substr(running + 10)).at(0);
-    if (console_line.find("Kernel panic - not syncing") != std::string::npos && shard.panic_line.empty())
+    if (event.kind == wire::RunnerEvent::Kind::running) shard.last_running = event.name;
+    if (event.kind == wire::RunnerEvent::Kind::stopping_boot) shard.boot_stopped = event.reason;
+    if (wire::read_console_line(console_line).kind == wire::ConsoleEvent::Kind::kernel_panic &&
+        shard.panic_line.empty())
       shard.panic_line = console_line;
-    if (event.depth == 0 && event.kind == reports::KtapEvent::Kind::diagnostic &&
-        event.text.rfind("stopping this boot: ", 0) == 0)
-      shard.boot_stopped = event.text.substr(20);
-    size_t at = console_line.find(kLinePrefix);
-    if (at == std::string::npos) continue;
-    std::string line = console_line.substr(at + std::string(kLinePrefix).size());
-    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-    if (line.rfind("| ", 0) == 0) {
-      if (!open) continue;
-      std::string chunk = line.substr(2);
-      if (chunk.size() % 4 != 0) open->bad_line = true;
-      open->data += chunk;
-      continue;
-    }
-    std::vector<std::string> words = words_of(line);
-    if (words.empty()) continue;
-    if (words[0] == "plan" && words.size() >= 5 && !planned) {
-      planned = true;
-      shard.shard = words[1];
-      if (sscanf(words[1].c_str(), "%d/%d", &shard.index, &shard.count) != 2) shard.index = shard.count = 1;
-      shard.selection = words[2];
-      shard.run_id = words[3];
-      shard.kernel_release = words[4];
-    } else if (words[0] == "planned" && words.size() == 2) {
-      shard.planned.push_back(words[1]);
-    } else if (words[0] == "file" && words.size() == 4) {
-      if (open) {
-        shard.damaged.push_back(open->path + ": its end line never came");
-      }
-      open = OpenFile{words[3], 0, words[2], "", false};
-      try {
-        open->bytes = std::stoul(words[1]);
-      } catch (const std::exception&) {
-        open->bad_line = true;
-      }
-      if (!safe_relative_path(open->path)) {
-        shard.damaged.push_back(open->path + ": not a path inside a run folder");
-        open.reset();
-      }
-    } else if (words[0] == "end" && words.size() == 2) {
-      if (open && open->path == words[1]) close_file(shard, *open);
-      else if (open) shard.damaged.push_back(open->path + ": its end line never came");
-      open.reset();
-    } else if (words[0] == "hung" && words.size() == 3) {
-      shard.hung = words[1];
-      shard.hung_budget_s = words[2];
-    } else if (words[0] == "finished" && words.size() == 2) {
-      shard.finished = true;
-      shard.runner_status = std::atoi(words[1].c_str());
-    }
+    std::optional<LavaLine> line = read_lava_line(console_line);
+    if (line) read_lava_event(*line, shard, planned, open);
   }
   if (open) shard.damaged.push_back(open->path + ": the log ends inside it");
   if (shard.last_running.empty() && !shard.finished)
@@ -238,6 +227,151 @@ void check_shard_set(const std::vector<ShardRecord>& shards) {
   }
 }
 
+namespace {
+// Counts over one shard's instances.
+struct ShardCounts {
+  size_t missing = 0;     // no verdict of their own
+  size_t mismatched = 0;  // instance.json and LAVA's result disagree
+};
+
+// The verdict of instance `name` of `shard`, from the best that reached the
+// log: its instance.json, else its KTAP line, else the hang the guest
+// reported, else LAVA's result, else none (with the guest's fate when it
+// was the instance running at the end).
+InstanceResult shard_instance(const ShardRecord& shard, const JobLog& log, const std::map<std::string, LavaCase>& cases,
+                              const std::string& name, const std::string& run_dir, ShardCounts& counts) {
+  const std::string folder = instance_folder(name);
+  auto file = shard.files.find(folder + "/instance.json");
+  auto lava_case = cases.find(case_name(name));
+  InstanceResult instance;
+  bool have = false;
+  if (file != shard.files.end()) {
+    try {
+      instance = reports::instance_from_json(nlohmann::json::parse(file->second));
+      have = true;
+    } catch (const std::exception& error) {
+      std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
+                << error.what() << ")\n";
+    }
+  }
+  if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
+    ++counts.mismatched;
+    std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
+              << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
+  }
+  auto ktap_line = shard.ktap_results.find(name);
+  if (!have && ktap_line != shard.ktap_results.end()) {
+    // The runner's verdict reached the console; its files did not.
+    instance = without_verdict(name, "");
+    instance.status = reports::ktap_status(ktap_line->second);
+    instance.reason = ktap_line->second.reason;
+    instance.notes = ktap_line->second.diagnostics;
+    instance.notes.push_back("verdict from the console's KTAP line: the instance's files did not reach " +
+                             shard.log_path + " (the guest stopped while they were printed)");
+    have = true;
+  }
+  if (!have && name == shard.hung) {
+    instance = without_verdict(name, "");
+    instance.status = dead_guest_status({false, true, false});
+    instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
+                      " s after the instance started): its runner was killed after a sysrq task dump "
+                      "(in console.log)";
+    have = true;
+  }
+  if (!have && lava_case != cases.end() && lava_case->second.result != "unknown") {
+    // LAVA saw the verdict but the files did not arrive intact.
+    instance = without_verdict(name, "");
+    instance.status = lava_case->second.result == "pass"   ? Status::pass
+                      : lava_case->second.result == "skip" ? Status::skip
+                                                           : Status::fail;
+    instance.reason = "only LAVA's verdict arrived: the instance's files were damaged in " + shard.log_path;
+    have = true;
+  }
+  if (!have) {
+    ++counts.missing;
+    std::string why = !shard.hung.empty()
+                          ? shard.hung + " hung the guest before this instance ran"
+                      : !shard.boot_stopped.empty()
+                          ? "the guest runner stopped this boot: " + shard.boot_stopped
+                          : "the LAVA job ended before this instance finished (" + job_ending(log) + ")";
+    instance = without_verdict(name, "no verdict: " + why + "; a LAVA job is one boot, resubmit it for the rest");
+    if (name == shard.last_running) {
+      guest_fate(shard, log, instance);
+      if (instance.status != Status::broken)
+        std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " was running when the job ended: "
+                  << status_name(instance.status) << " (" << instance.reason << ")\n";
+    }
+    make_directories(run_dir + "/" + instance.artifacts);
+  }
+  return instance;
+}
+
+// One shard into the run folder: its files, its console, its instances.
+void collect_shard(const ShardRecord& shard, const JobLog& log, const std::string& run_dir, RunResult& run,
+                   std::string& consoles, size_t& no_verdict, size_t& mismatched, size_t& damaged) {
+  for (const auto& [path, bytes] : shard.files)
+    if (path != "run.json") {
+      make_directories(fs::path(run_dir + "/" + path).parent_path());
+      write_text_file(run_dir + "/" + path, bytes);
+    }
+  consoles += "# shard " + shard.shard + " from " + shard.log_path + "\n";
+  for (const auto& line : log.console) consoles += line + "\n";
+  // The run's description from the shard's last run.json (the first
+  // shard's for the whole set); its instances come from instance.json.
+  auto run_json = shard.files.find("run.json");
+  if (run_json != shard.files.end() && run.info.started_at.empty()) {
+    try {
+      RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
+      guest.info.run_id = run.info.run_id;
+      run.info = guest.info;
+    } catch (const std::exception& error) {
+      std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
+                << "); the run's description is rebuilt from the plan\n";
+    }
+  }
+  std::map<std::string, LavaCase> cases;
+  for (const auto& lava_case : log.cases)
+    if (lava_case.definition != "lava") cases[lava_case.name] = lava_case;
+  ShardCounts counts;
+  for (const auto& name : shard.planned) {
+    InstanceResult instance = shard_instance(shard, log, cases, name, run_dir, counts);
+    save_instance(run_dir, instance);
+    run.instances.push_back(instance);
+  }
+  for (const auto& problem : shard.damaged) {
+    ++damaged;
+    std::cerr << "daxtorture lava: " << shard.log_path << ": damaged in the log, not used: " << problem << "\n";
+  }
+  if (counts.missing > 0)
+    std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
+              << counts.missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
+              << "): they have no verdict of their own; the " << shard.planned.size() - counts.missing
+              << " finished are kept; fix: run those again (resubmit the job)\n";
+  no_verdict += counts.missing;
+  mismatched += counts.mismatched;
+}
+
+// Where the shards came from, in run.json.
+void record_shards(const std::vector<ShardRecord>& shards, const std::vector<JobLog>& logs,
+                   const std::vector<size_t>& order, size_t no_verdict, size_t damaged, RunResult& run) {
+  auto& env = run.info.environment;
+  env["lava_job_logs"] = "";
+  env["lava_shards"] = "";
+  for (size_t i : order) {
+    const ShardRecord& shard = shards[i];
+    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shard.log_path).string();
+    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shard.shard;
+    const std::string key = "lava_shard_" + std::to_string(shard.index) + "_of_" + std::to_string(shard.count);
+    env[key + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
+    env[key + "_phases"] = phase_summary(logs[i]);
+  }
+  env["lava_instances_without_verdict"] = std::to_string(no_verdict);
+  env["lava_damaged_files"] = std::to_string(damaged);
+  if (run.info.machine.empty()) run.info.machine = "lava";
+  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
+}
+}  // namespace
+
 int collect_main(const std::vector<std::string>& log_paths, const std::string& out,
                  const std::string& expectations_path, const std::string& artifacts_url) {
   std::vector<JobLog> logs;
@@ -269,143 +403,19 @@ int collect_main(const std::vector<std::string>& log_paths, const std::string& o
   run.info.kernel_release = first.kernel_release;
   std::string consoles;
   size_t no_verdict = 0, mismatched = 0, damaged = 0;
-  for (size_t i : order) {
-    const ShardRecord& shard = shards[i];
-    const JobLog& log = logs[i];
-    for (const auto& [path, bytes] : shard.files)
-      if (path != "run.json") {
-        make_directories(fs::path(run_dir + "/" + path).parent_path());
-        write_text_file(run_dir + "/" + path, bytes);
-      }
-    consoles += "# shard " + shard.shard + " from " + shard.log_path + "\n";
-    for (const auto& line : log.console) consoles += line + "\n";
-    // The run's description from the shard's last run.json (the first
-    // shard's for the whole set); its instances come from instance.json.
-    auto run_json = shard.files.find("run.json");
-    if (run_json != shard.files.end() && run.info.started_at.empty()) {
-      try {
-        RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
-        guest.info.run_id = run.info.run_id;
-        run.info = guest.info;
-      } catch (const std::exception& error) {
-        std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
-                  << "); the run's description is rebuilt from the plan\n";
-      }
-    }
-    std::map<std::string, LavaCase> cases;
-    for (const auto& lava_case : log.cases)
-      if (lava_case.definition != "lava") cases[lava_case.name] = lava_case;
-    size_t shard_missing = 0;
-    for (const auto& name : shard.planned) {
-      const std::string folder = instance_folder(name);
-      auto file = shard.files.find(folder + "/instance.json");
-      auto lava_case = cases.find(case_name(name));
-      InstanceResult instance;
-      bool have = false;
-      if (file != shard.files.end()) {
-        try {
-          instance = reports::instance_from_json(nlohmann::json::parse(file->second));
-          have = true;
-        } catch (const std::exception& error) {
-          std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
-                    << error.what() << ")\n";
-        }
-      }
-      if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
-        ++mismatched;
-        std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " is " << status_name(instance.status)
-                  << " in its instance.json but '" << lava_case->second.result << "' in LAVA's results\n";
-      }
-      auto ktap_line = shard.ktap_results.find(name);
-      if (!have && ktap_line != shard.ktap_results.end()) {
-        // The runner's verdict reached the console; its files did not.
-        instance = without_verdict(name, "");
-        instance.status = reports::ktap_status(ktap_line->second);
-        instance.reason = ktap_line->second.reason;
-        instance.notes = ktap_line->second.diagnostics;
-        instance.notes.push_back("verdict from the console's KTAP line: the instance's files did not reach " +
-                                 shard.log_path + " (the guest stopped while they were printed)");
-        have = true;
-      }
-      if (!have && name == shard.hung) {
-        instance = without_verdict(name, "");
-        instance.status = Status::timeout;
-        instance.reason = "the guest was hung (no result " + shard.hung_budget_s +
-                          " s after the instance started): its runner was killed after a sysrq task dump "
-                          "(in console.log)";
-        have = true;
-      }
-      if (!have && lava_case != cases.end() && lava_case->second.result != "unknown") {
-        // LAVA saw the verdict but the files did not arrive intact.
-        instance = without_verdict(name, "");
-        instance.status = lava_case->second.result == "pass"   ? Status::pass
-                          : lava_case->second.result == "skip" ? Status::skip
-                                                               : Status::fail;
-        instance.reason = "only LAVA's verdict arrived: the instance's files were damaged in " + shard.log_path;
-        have = true;
-      }
-      if (!have) {
-        ++shard_missing;
-        std::string why = !shard.hung.empty()
-                              ? shard.hung + " hung the guest before this instance ran"
-                          : !shard.boot_stopped.empty()
-                              ? "the guest runner stopped this boot: " + shard.boot_stopped
-                              : "the LAVA job ended before this instance finished (" + job_ending(log) + ")";
-        instance = without_verdict(name, "no verdict: " + why + "; a LAVA job is one boot, resubmit it for the rest");
-        if (name == shard.last_running) {
-          guest_fate(shard, log, instance);
-          if (instance.status != Status::broken)
-            std::cerr << "daxtorture lava: " << shard.log_path << ": " << name << " was running when the job ended: "
-                      << status_name(instance.status) << " (" << instance.reason << ")\n";
-        }
-        make_directories(run_dir + "/" + instance.artifacts);
-      }
-      save_instance(run_dir, instance);
-      run.instances.push_back(instance);
-    }
-    for (const auto& problem : shard.damaged) {
-      ++damaged;
-      std::cerr << "daxtorture lava: " << shard.log_path << ": damaged in the log, not used: " << problem << "\n";
-    }
-    if (shard_missing > 0)
-      std::cerr << "daxtorture lava: " << shard.log_path << " (shard " << shard.shard << ") ends before "
-                << shard_missing << " of its " << shard.planned.size() << " instances finished (" << job_ending(log)
-                << "): they have no verdict of their own; the " << shard.planned.size() - shard_missing
-                << " finished are kept; fix: run those again (resubmit the job)\n";
-    no_verdict += shard_missing;
-  }
+  for (size_t i : order) collect_shard(shards[i], logs[i], run_dir, run, consoles, no_verdict, mismatched, damaged);
   write_text_file(run_dir + "/console.log", consoles);
+  record_shards(shards, logs, order, no_verdict, damaged, run);
+  std::vector<ExpectationFile> expectations =
+      expectations_covering(expectations_path, run.info.kernel_release, "lava");
+  finish_run(run_dir, run, expectations, artifacts_url);
 
-  auto& env = run.info.environment;
-  env["lava_job_logs"] = "";
-  env["lava_shards"] = "";
-  for (size_t i : order) {
-    const ShardRecord& shard = shards[i];
-    env["lava_job_logs"] += (env["lava_job_logs"].empty() ? "" : " ") + fs::absolute(shard.log_path).string();
-    env["lava_shards"] += (env["lava_shards"].empty() ? "" : " ") + shard.shard;
-    const std::string key = "lava_shard_" + std::to_string(shard.index) + "_of_" + std::to_string(shard.count);
-    env[key + "_job"] = logs[i].job_result.empty() ? "no result" : logs[i].job_result;
-    env[key + "_phases"] = phase_summary(logs[i]);
-  }
-  env["lava_instances_without_verdict"] = std::to_string(no_verdict);
-  env["lava_damaged_files"] = std::to_string(damaged);
-  if (run.info.machine.empty()) run.info.machine = "lava";
-  if (run.info.finished_at.empty()) run.info.finished_at = utc_timestamp();
-  std::vector<ExpectationFile> expectations = expectations_of(expectations_path, run.info.kernel_release);
-  apply_expectations(expectations, run);
-  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
-  save_run(run_dir, run);
-  write_report_files(run_dir, run, artifacts_url);
-
-  size_t counts[6] = {};
-  for (const auto& instance : run.instances) ++counts[static_cast<int>(instance.status)];
   std::cerr << "daxtorture lava: " << run.instances.size() << " instances from " << shards.size() << " log(s): "
-            << counts[0] << " PASS, " << counts[2] << " FAIL, " << counts[1] << " SKIP, " << counts[3] << " BROKEN, "
-            << counts[4] << " TIMEOUT, " << counts[5] << " CRASH; report: " << run_dir << "/report.html\n";
+            << status_counts(run) << "; report: " << run_dir << "/report.html\n";
+  print_expectation_summary(run, "lava");
   if (mismatched > 0) return 1;
   if (no_verdict > 0) return 1;
-  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
-  return status_is_failure(overall_status(run)) ? 1 : 0;
+  return run_exit_status(run, expectations);
 }
 
 }  // namespace dt::lava

@@ -1,7 +1,7 @@
 // 'daxtorture lava --collect': finished LAVA job logs back into one run
 // folder. Each log's console carries its shard's plan and files
-// (runners/lava/console_protocol.h); LAVA's own test cases are checked
-// against them. The reports are written by runners/report_files.h, so a
+// (runners/wire/lava_console.h); LAVA's own test cases are checked
+// against them. The reports are written by runners/results/report_files.h, so a
 // farm's run folder reads like a local 'daxtorture vm' one.
 #pragma once
 
@@ -19,7 +19,7 @@ struct ShardRecord {
   std::string log_path;
   std::string shard = "1/1";             // "K/N"
   int index = 1, count = 1;
-  std::string selection;                 // console_protocol.h's selection_key
+  std::string selection;                 // lava_console.h's selection_key
   std::string run_id;
   std::string kernel_release;
   std::vector<std::string> planned;      // instance names, in run order

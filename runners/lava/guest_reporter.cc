@@ -21,9 +21,11 @@
 #include "core/text_file.h"
 #include "reports/json_report.h"
 #include "reports/ktap.h"
-#include "runners/lava/console_protocol.h"
-#include "runners/results_store.h"
-#include "runners/shard.h"
+#include "runners/wire/lava_console.h"
+#include "runners/results/results_store.h"
+#include "runners/wire/guest_wire.h"
+#include "runners/plan/budget.h"
+#include "runners/plan/shard.h"
 
 namespace fs = std::filesystem;
 
@@ -62,11 +64,7 @@ GuestOptions parse_guest_options(Args& args) {
   return options;
 }
 
-void say(const std::string& line) { std::cout << kLinePrefix << line << std::endl; }
-
-// As the VM host's hang handling (guest_session.cc): what the workload
-// held the kernel in is the evidence.
-constexpr double kHangGraceSeconds = 60;
+void say(const std::string& line) { std::cout << line << std::endl; }
 
 // sysrq 8 first: the task lines are KERN_INFO and the console shows only
 // alerts under LAVA (guest-init.sh); then the blocked tasks (w) and every
@@ -84,7 +82,7 @@ void dump_blocked_tasks() {
 void print_file(const std::string& run_dir, const std::string& relative) {
   auto bytes = read_text_file(run_dir + "/" + relative);
   if (!bytes) {
-    say("missing " + relative);
+    say(missing_line(relative));
     return;
   }
   for (const auto& line : file_lines(relative, *bytes)) std::cout << line << "\n";
@@ -123,7 +121,7 @@ void report_case(const std::string& run_dir, const std::string& name) {
       snprintf(seconds, sizeof seconds, "%.2f", instance.duration_s);
       duration = seconds;
     } catch (const std::exception& error) {
-      say("unreadable " + folder + "/instance.json: " + error.what());
+      say(note_line("unreadable " + folder + "/instance.json: " + error.what()));
     }
   }
   // lava-test-case records the result in the overlay and prints the
@@ -132,7 +130,7 @@ void report_case(const std::string& run_dir, const std::string& name) {
   CommandResult told = run_command({"lava-test-case", case_name(name), "--result", result,
                                     "--measurement", duration, "--units", "seconds"});
   std::cout << told.output << std::flush;
-  if (told.exit_status != 0) say("lava-test-case " + case_name(name) + " failed: " + describe_failure(told));
+  if (told.exit_status != 0) say(note_line("lava-test-case " + case_name(name) + " failed: " + describe_failure(told)));
 }
 
 std::vector<std::string> run_argv(const GuestOptions& options, const std::vector<Instance>& instances) {
@@ -203,15 +201,14 @@ bool relay_runner(const Runner& runner, const std::map<std::string, double>& bud
         std::string line = partial.substr(0, newline);
         partial.erase(0, newline + 1);
         std::cout << line << std::endl;
-        reports::KtapEvent event = ktap.feed_line(line);
-        if (event.depth != 0) continue;
-        if (event.kind == reports::KtapEvent::Kind::diagnostic && event.text.find("] running ") != std::string::npos) {
-          running = event.text.substr(event.text.find("] running ") + 10);
+        wire::RunnerEvent event = wire::read_runner_event(ktap.feed_line(line));
+        if (event.kind == wire::RunnerEvent::Kind::running) {
+          running = event.name;
           running_since = std::chrono::steady_clock::now();
-        } else if (event.kind == reports::KtapEvent::Kind::result) {
+        } else if (event.kind == wire::RunnerEvent::Kind::result) {
           running.clear();
-          report_case(run_dir, event.result.name);
-          reported.insert(event.result.name);
+          report_case(run_dir, event.name);
+          reported.insert(event.name);
         }
       }
     }
@@ -219,7 +216,7 @@ bool relay_runner(const Runner& runner, const std::map<std::string, double>& bud
     if (budget != budget_s.end() &&
         std::chrono::duration<double>(std::chrono::steady_clock::now() - running_since).count() > budget->second) {
       dump_blocked_tasks();
-      say("hung " + running + " " + std::to_string(static_cast<long>(budget->second)));
+      say(hung_line(running, static_cast<long>(budget->second)));
       std::cout << run_command({"lava-test-case", case_name(running), "--result", "fail"}).output << std::flush;
       reported.insert(running);
       kill(runner.pid, SIGKILL);
@@ -244,8 +241,8 @@ int guest_main(Args& args) {
   std::string shard = options.shard ? std::to_string(options.shard->index) + "/" +
                                           std::to_string(options.shard->count)
                                     : "1/1";
-  say("plan " + shard + " " + selection_key(options.patterns) + " " + options.run_id + " " + names.release);
-  for (const auto& instance : instances) say("planned " + instance.name());
+  say(plan_line(shard, selection_key(options.patterns), options.run_id, names.release));
+  for (const auto& instance : instances) say(planned_line(instance.name()));
 
   Runner runner = spawn_runner(run_argv(options, instances));
   // Hang detection by progress, as 'daxtorture vm' does from the host: an
@@ -255,7 +252,7 @@ int guest_main(Args& args) {
   std::map<std::string, double> budget_s;
   double scale = std::atof(options.timeout_scale.c_str());
   for (const auto& instance : instances)
-    budget_s[instance.name()] = instance.workload->spec.timeout.count() * (scale > 0 ? scale : 1) + kHangGraceSeconds;
+    budget_s[instance.name()] = static_cast<double>(budget::hang_budget_seconds(instance, scale > 0 ? scale : 1));
   std::set<std::string> reported;
   bool hung = relay_runner(runner, budget_s, options.run_dir, reported);
   close(runner.output);
@@ -278,7 +275,7 @@ int guest_main(Args& args) {
                 << std::flush;
   print_file(options.run_dir, "run.json");
   int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  say("finished " + std::to_string(exit_status));
+  say(finished_line(exit_status));
   // Verdicts travel as test cases; a failing step would only stop LAVA's
   // own shell from reporting them. Only a runner that could not work at
   // all (2: usage or environment) fails the step.

@@ -5,8 +5,9 @@
 #include <sstream>
 
 #include "core/errors.h"
-#include "runners/build/sha256.h"
-#include "runners/lava/console_protocol.h"
+#include "core/sha256.h"
+#include "runners/plan/budget.h"
+#include "runners/wire/lava_console.h"
 #include "runners/vm/guest_image.h"
 #include "runners/vm/guest_launch.h"
 #include "runners/vm/qemu_command.h"
@@ -14,12 +15,6 @@
 namespace dt::lava {
 
 namespace {
-// Per instance, besides its own timeout: namespace, mkfs, mount, teardown
-// (about 10 s under TCG) and its files on the console.
-constexpr double kInstanceOverheadSeconds = 45;
-// Per job: the guest runner's start, the namespace pool, run.json.
-constexpr double kRunOverheadSeconds = 300;
-
 long minutes(double seconds) { return static_cast<long>(std::ceil(seconds / 60)); }
 
 std::string mebibytes(uint64_t bytes) { return std::to_string(bytes >> 20) + "M"; }
@@ -106,9 +101,7 @@ std::string yaml_quote(const std::string& text) {
 }
 
 JobTimeouts job_timeouts(const JobPlan& plan) {
-  double test_seconds = kRunOverheadSeconds;
-  for (const auto& instance : plan.instances)
-    test_seconds += instance.workload->spec.timeout.count() * plan.timeout_scale + kInstanceOverheadSeconds;
+  double test_seconds = budget::run_deadline_seconds(plan.instances, plan.timeout_scale);
   JobTimeouts timeouts;
   // Download of kernel and image, and the test overlay that LAVA builds
   // with libguestfs (a helper VM of its own: about a minute under TCG).

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "core/registry.h"
-#include "runners/shard.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/plan/shard.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 
 namespace dt::lava {

@@ -15,9 +15,9 @@
 #include "runners/lava/guest_reporter.h"
 #include "runners/lava/job_artifacts.h"
 #include "runners/lava/job_writer.h"
-#include "runners/shard.h"
+#include "runners/plan/shard.h"
 #include "runners/vm/guest_image.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 
 namespace fs = std::filesystem;
@@ -195,9 +195,7 @@ bool validate_jobs(const std::vector<std::string>& files, const std::string& scr
 
 int write_jobs(const LavaOptions& options) {
   MachineProfile profile = load_machine_profile(options.profile);
-  double scale = options.timeout_scale > 0 ? options.timeout_scale
-                 : options.accel == "kvm"  ? profile.timeout_scale_kvm
-                                           : profile.timeout_scale_tcg;
+  double scale = profile.timeout_scale(options.timeout_scale, options.accel);
   std::vector<Instance> selected = select_instances(options.patterns);
   if (selected.empty()) throw UsageError("the selection holds no instance; fix: check -t with 'daxtorture list'");
   std::vector<Shard> shards;

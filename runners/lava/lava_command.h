@@ -3,7 +3,7 @@
 // run folder, the same files as a local 'daxtorture vm' run.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -12,8 +12,8 @@
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
-#include "runners/build/logged_process.h"
-#include "runners/progress.h"
+#include "runners/kernel/logged_process.h"
+#include "runners/results/progress.h"
 #include "runners/releases/release_list.h"
 #include "runners/releases/release_run.h"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/bisect/bisect_step.h"
 
 namespace dt {

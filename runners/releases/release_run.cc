@@ -6,8 +6,8 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/build/logged_process.h"
-#include "runners/results_store.h"
+#include "runners/kernel/logged_process.h"
+#include "runners/results/results_store.h"
 
 namespace fs = std::filesystem;
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/releases/release_list.h"
 
 namespace dt {

@@ -11,7 +11,7 @@
 #include "runners/repro/failed_instance.h"
 #include "runners/vm/guest_image.h"
 #include "runners/vm/guest_launch.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/qemu_command.h"
 

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "core/errors.h"
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 
 namespace fs = std::filesystem;
 

@@ -3,7 +3,7 @@
 #include <iostream>
 
 #include "core/errors.h"
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 #include "runners/repro/bundle.h"
 #include "runners/repro/upstream_report.h"
 

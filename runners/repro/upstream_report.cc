@@ -10,8 +10,8 @@
 #include "core/text_file.h"
 #include "runners/repro/failed_instance.h"
 #include "runners/repro/stack_decoder.h"
-#include "runners/results_store.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/results/results_store.h"
+#include "runners/kernel/kernel_locator.h"
 
 namespace fs = std::filesystem;
 

@@ -10,7 +10,7 @@
 #include "core/kmsg_cursor.h"
 #include "core/taint.h"
 #include "core/text_file.h"
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 #include "runners/run/instance_fixture.h"
 #include "runners/run/kernel_verdict.h"
 #include "runners/run/workload_child.h"

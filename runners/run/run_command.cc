@@ -22,9 +22,10 @@
 #include "runners/run/device_guard.h"
 #include "runners/run/instance_runner.h"
 #include "runners/run/process_group.h"
-#include "runners/progress.h"
-#include "runners/results_store.h"
-#include "runners/work_queue.h"
+#include "runners/results/progress.h"
+#include "runners/results/results_store.h"
+#include "runners/wire/guest_wire.h"
+#include "runners/plan/work_queue.h"
 
 namespace dt {
 
@@ -66,7 +67,7 @@ options:
                          NAME asked for; NAME runs first, on what the cut left
   --queue DIR            internal: take the instances one by one from the
                          queue folder DIR that parallel guests share
-                         (runners/work_queue.h), into RUN_DIR/taken; -t names
+                         (runners/plan/work_queue.h), into RUN_DIR/taken; -t names
                          every instance the queue may hold
 
 exit status: 0 all instances passed or skipped, 1 any instance failed,
@@ -149,11 +150,10 @@ RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
   info.started_at = utc_timestamp();
   return info;
 }
-}  // namespace
 
-int run_main(Args& args) {
-  RunOptions options = parse_options(args);
-  std::vector<Instance> instances = repeat_instances(select_instances(options.patterns), options.repeat);
+// The selection checked against the options only 'daxtorture vm' sets;
+// the injected faults, comma-joined.
+std::string checked_injections(const RunOptions& options, const std::vector<Instance>& instances) {
   std::string injections = validate_injections(options.injections, instances);
   if (!options.after_power_cut.empty() &&
       (options.vm_token.empty() || instances.empty() || instances[0].name() != options.after_power_cut ||
@@ -162,7 +162,10 @@ int run_main(Args& args) {
                      "cut: NAME must be a power-cut instance selected first, with --vm-guest");
   if (!options.queue.empty() && options.vm_token.empty())
     throw UsageError("--queue is set by 'daxtorture vm' for its guests (with --vm-guest); drop it");
+  return injections;
+}
 
+RegionClaim claim_region(const RunOptions& options) {
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
   else if (!options.region.empty()) {
@@ -172,38 +175,36 @@ int run_main(Args& args) {
   } else if (options.yes_destroy) {
     throw UsageError("--yes-destroy needs --region naming what may be destroyed");
   }
+  return claim;
+}
 
-  if (options.dry_run) {
-    std::cout << "daxtorture run --dry-run: nothing is changed.\n";
-    if (claim.owned) {
-      std::cout << "destructive steps on " << (claim.region.empty() ? "the VM's NVDIMM" : claim.region)
-                << ":\n";
-      for (const auto& step : destructive_steps(claim)) std::cout << "  - " << step << "\n";
-    } else {
-      std::cout << "no region named: instances that need pmem would SKIP.\n";
-    }
-    std::cout << instances.size() << " instances:\n";
-    for (const auto& instance : instances) std::cout << "  " << instance.name() << "\n";
-    return 0;
+int print_dry_run(const RegionClaim& claim, const std::vector<Instance>& instances) {
+  std::cout << "daxtorture run --dry-run: nothing is changed.\n";
+  if (claim.owned) {
+    std::cout << "destructive steps on " << (claim.region.empty() ? "the VM's NVDIMM" : claim.region)
+              << ":\n";
+    for (const auto& step : destructive_steps(claim)) std::cout << "  - " << step << "\n";
+  } else {
+    std::cout << "no region named: instances that need pmem would SKIP.\n";
   }
-  if (geteuid() != 0)
-    throw UsageError("'daxtorture run' needs root (it loads modules, makes filesystems and "
-                     "reads /dev/kmsg); run it with sudo");
+  std::cout << instances.size() << " instances:\n";
+  for (const auto& instance : instances) std::cout << "  " << instance.name() << "\n";
+  return 0;
+}
 
-  std::string run_id = options.run_id.empty() ? default_run_id() : options.run_id;
-  std::string run_dir = options.run_dir.empty() ? options.results + "/" + run_id : options.run_dir;
-  prepare_results_dir(run_dir);
-
-  AllowList allow_list;
+AllowList load_allow_list(const std::string& path) {
   try {
-    allow_list = AllowList::load(options.allow_list);
+    return AllowList::load(path);
   } catch (const std::runtime_error& error) {
     throw UsageError(error.what());  // it names FILE:LINE:COLUMN and the fix
   }
-  std::optional<KernelConfig> kernel_config = KernelConfig::load(options.kernel_config);
+}
 
-  RunResult run;
-  run.info = describe_run(options, run_id);
+// How this machine makes and mounts the filesystems, and what it owns, in
+// run.json; the injected faults reach the workloads through the
+// environment.
+void describe_environment(RunResult& run, const RegionClaim& claim, const std::optional<KernelConfig>& kernel_config,
+                          const std::string& injections) {
   run.info.environment["ownership"] = claim.owned ? claim.why : "no pmem region owned";
   if (kernel_config) run.info.environment["kernel_config"] = kernel_config->source;
   run.info.environment["mkfs.xfs"] = join_command(fixtures::DaxFilesystem::mkfs_command("xfs", "DEV"));
@@ -217,6 +218,31 @@ int run_main(Args& args) {
   } else {
     unsetenv(kInjectEnvironment);
   }
+}
+}  // namespace
+
+int run_main(Args& args) {
+  RunOptions options = parse_options(args);
+  std::vector<Instance> instances = repeat_instances(select_instances(options.patterns), options.repeat);
+  std::string injections = checked_injections(options, instances);
+
+  RegionClaim claim = claim_region(options);
+
+  if (options.dry_run) return print_dry_run(claim, instances);
+  if (geteuid() != 0)
+    throw UsageError("'daxtorture run' needs root (it loads modules, makes filesystems and "
+                     "reads /dev/kmsg); run it with sudo");
+
+  std::string run_id = options.run_id.empty() ? default_run_id() : options.run_id;
+  std::string run_dir = options.run_dir.empty() ? options.results + "/" + run_id : options.run_dir;
+  prepare_results_dir(run_dir);
+
+  AllowList allow_list = load_allow_list(options.allow_list);
+  std::optional<KernelConfig> kernel_config = KernelConfig::load(options.kernel_config);
+
+  RunResult run;
+  run.info = describe_run(options, run_id);
+  describe_environment(run, claim, kernel_config, injections);
 
   // KTAP goes to stdout and, for the VM host, to a serial port as it is written.
   std::ofstream ktap_file;
@@ -298,7 +324,7 @@ int run_main(Args& args) {
     if (!next) break;
     const Instance& instance = *next;
     each_ktap([&](reports::KtapWriter& writer) {
-      writer.diagnostic(progress.running_line(place, instance.name()));
+      writer.diagnostic(wire::running_line(place, instances.size(), instance.name()));
     });
     progress.started(place, instance.name());
     InstanceResult result;
@@ -318,8 +344,8 @@ int run_main(Args& args) {
         // The host boots a fresh guest for the instances not reported.
         if (left > 0)
           each_ktap([&](reports::KtapWriter& writer) {
-            writer.diagnostic("stopping this boot: " + runner.kernel_unfit() + "; " +
-                              std::to_string(left) + " instance(s) left for a fresh boot");
+            writer.diagnostic(wire::stopping_line(runner.kernel_unfit() + "; " + std::to_string(left) +
+                                                    " instance(s) left for a fresh boot"));
           });
         break;
       }

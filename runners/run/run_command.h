@@ -2,7 +2,7 @@
 // (inside the VM that `daxtorture vm` boots, or on a guarded pmem host).
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

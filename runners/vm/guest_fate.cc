@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-#include "runners/results_store.h"
+#include "runners/results/guest_death.h"
+#include "runners/results/results_store.h"
 
 namespace dt {
 
@@ -40,9 +41,8 @@ std::string guest_fate(const GuestSessionOutcome& outcome) {
 }
 
 Status fate_status(const GuestSessionOutcome& outcome) {
-  if (outcome.interrupted) return Status::broken;
-  if (outcome.panic_line.empty() && (outcome.deadline_hit || outcome.silent_too_long)) return Status::timeout;
-  return Status::crash;
+  return dead_guest_status({!outcome.panic_line.empty(), outcome.deadline_hit || outcome.silent_too_long,
+                            outcome.interrupted});
 }
 
 InstanceResult running_instance_result(const Instance& instance, const GuestSessionOutcome& outcome,

@@ -14,7 +14,7 @@
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
-#include "runners/vm/debian_packages.h"
+#include "runners/kernel/debian_packages.h"
 #include "runners/vm/elf_dependencies.h"
 
 namespace fs = std::filesystem;

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 
 namespace dt {
 

@@ -10,12 +10,13 @@
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
-#include "runners/results_store.h"
-#include "runners/shard.h"
+#include "runners/results/results_store.h"
+#include "runners/plan/budget.h"
+#include "runners/plan/shard.h"
 #include "runners/vm/boot_plan.h"
 #include "runners/vm/guest_fate.h"
 #include "runners/vm/guest_launch.h"
-#include "runners/work_queue.h"
+#include "runners/plan/work_queue.h"
 
 namespace fs = std::filesystem;
 
@@ -26,17 +27,12 @@ constexpr const char* kGuestResults = "/run/daxtorture/results";  // the run fol
 
 std::string queue_folder(const std::string& run_dir) { return run_dir + "/.guest/queue"; }
 
-// The guest runner ends a workload at its timeout and reaps it within 20 s;
-// set-up and teardown take seconds. Past that, only a hung guest (or a
-// stopped runner) has still not sent the result.
-constexpr long kHangGrace = 60;
-
 // Everything the guests share, behind one lock.
 class PoolState {
  public:
   PoolState(const GuestPoolSettings& settings, KtapRelay& relay, GuestsProgress& progress)
       : settings_(settings), relay_(relay), progress_(progress) {
-    for (const auto& instance : select_instances(settings.instances)) instances_.emplace(instance.name(), instance);
+    for (const auto& instance : settings.instances) instances_.emplace(instance.name(), instance);
   }
 
   const Instance& instance(const std::string& name) const {
@@ -79,8 +75,8 @@ class PoolState {
       run.info.kernel_release = kernel_release;
       run.info.started_at = started_at_;
     }
-    for (const auto& name : settings_.instances)
-      if (auto found = results_.find(name); found != results_.end()) run.instances.push_back(found->second);
+    for (const auto& instance : settings_.instances)
+      if (auto found = results_.find(instance.name()); found != results_.end()) run.instances.push_back(found->second);
     return settings_.resumed ? merge_resumed(*settings_.resumed, run) : run;
   }
 
@@ -146,9 +142,9 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
     fs::remove(dir + "/run.json");
     write_text_file(settings.run_dir + "/.guest/run-" + launch.token + ".sh",
                     guest_run_script(launch, settings, guest, first));
-    std::vector<std::string> may_run;
-    if (!first.empty()) may_run.push_back(first);
-    for (const auto& entry : queue_entries(queue_folder(settings.run_dir))) may_run.push_back(entry.name);
+    std::vector<Instance> may_run;
+    if (!first.empty()) may_run.push_back(state.instance(first));
+    for (const auto& entry : queue_entries(queue_folder(settings.run_dir))) may_run.push_back(state.instance(entry.name));
     GuestSessionLimits limits = session_limits(may_run, settings.timeout_scale, settings.hang_timeout_s);
     limits.show_progress = !settings.quiet;
     limits.label = prefix;
@@ -237,7 +233,7 @@ std::vector<std::string> queue_order(const std::vector<Instance>& instances, int
   std::iota(order.begin(), order.end(), 0);
   if (jobs > 1)
     std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-      return expected_seconds(instances[a]) > expected_seconds(instances[b]);
+      return budget::expected_seconds(instances[a]) > budget::expected_seconds(instances[b]);
     });
   std::vector<std::string> names;
   for (size_t i : order) names.push_back(instances[i].name());
@@ -248,17 +244,15 @@ std::string guest_folder(const std::string& run_dir, int guest) {
   return run_dir + "/.guest/g" + std::to_string(guest + 1);
 }
 
-GuestSessionLimits session_limits(const std::vector<std::string>& instances, double scale, long hang_timeout_s) {
+GuestSessionLimits session_limits(const std::vector<Instance>& instances, double scale, long hang_timeout_s) {
   GuestSessionLimits limits;
-  double budget = 0, longest = 0;
-  for (const auto& instance : select_instances(instances)) {
-    double seconds = instance.workload->spec.timeout.count() * scale;
-    budget += seconds + 30;  // fixture set-up and teardown per instance
-    longest = std::max(longest, seconds);
+  double longest = 0;
+  for (const auto& instance : instances) {
+    longest = std::max(longest, budget::scaled_timeout_seconds(instance, scale));
     limits.instance_budget[instance.name()] = std::chrono::seconds(
-        hang_timeout_s > 0 ? hang_timeout_s : static_cast<long>(seconds) + kHangGrace);
+        hang_timeout_s > 0 ? hang_timeout_s : budget::hang_budget_seconds(instance, scale));
   }
-  limits.deadline = std::chrono::seconds(static_cast<long>(budget + 300));
+  limits.deadline = std::chrono::seconds(static_cast<long>(budget::run_deadline_seconds(instances, scale)));
   limits.silence = std::chrono::seconds(static_cast<long>(longest + 180));
   if (hang_timeout_s > 0) limits.silence = std::chrono::seconds(hang_timeout_s);
   return limits;
@@ -285,10 +279,10 @@ std::string guest_run_script(const QemuLaunch& launch, const GuestPoolSettings& 
     argv.push_back("-t");
     argv.push_back(first);
   }
-  for (const auto& name : settings.instances) {
-    if (name == first) continue;
+  for (const auto& instance : settings.instances) {
+    if (instance.name() == first) continue;
     argv.push_back("-t");
-    argv.push_back(name);
+    argv.push_back(instance.name());
   }
   for (const auto& fault : settings.injections) {
     argv.push_back("--inject");
@@ -342,8 +336,8 @@ GuestPoolResult run_guest_pool(const std::vector<QemuLaunch>& launches, const Gu
     if (stopped_early) fate = &guest.last;
   }
   GuestRecord host;  // the host's own verdicts are no guest's
-  for (const auto& name : settings.instances)
-    if (!state.has_result(name)) state.add(host, not_run_after(state.instance(name), *fate), true);
+  for (const auto& instance : settings.instances)
+    if (!state.has_result(instance.name())) state.add(host, not_run_after(instance, *fate), true);
   result.run = state.snapshot(launches.front().kernel.release);
   return result;
 }

@@ -1,5 +1,5 @@
 // The guests of one 'daxtorture vm' run, side by side: each boots, pulls
-// instances from the run's shared queue (runners/work_queue.h) until it is
+// instances from the run's shared queue (runners/plan/work_queue.h) until it is
 // empty, and is booted again after a power cut or a failure (boot_plan.h)
 // while the others keep running. Every guest writes its instances into the
 // one run folder (RUN/instances, through a link in its own folder
@@ -15,7 +15,7 @@
 
 #include "core/registry.h"
 #include "core/result.h"
-#include "runners/progress.h"
+#include "runners/results/progress.h"
 #include "runners/vm/guest_session.h"
 #include "runners/vm/ktap_relay.h"
 #include "runners/vm/qemu_command.h"
@@ -26,9 +26,10 @@ namespace dt {
 struct GuestPoolSettings {
   std::string run_dir;
   std::string run_id;
-  // Every instance of this run, in the run's order (report order), and the
-  // order guests take them in (longest first when several guests share).
-  std::vector<std::string> instances;
+  // Every instance of this run, in the run's order (report order), as
+  // selected once by the command, and the order guests take them in (by
+  // name, longest first when several guests share).
+  std::vector<Instance> instances;
   std::vector<std::string> queue_order;
   std::vector<std::string> injections;
   double timeout_scale = 1;
@@ -70,11 +71,10 @@ std::string guest_run_script(const QemuLaunch& launch, const GuestPoolSettings& 
 
 // The limits of a session that may run `instances`: a run deadline, the
 // silence limit and each instance's budget (hang detection by progress).
-GuestSessionLimits session_limits(const std::vector<std::string>& instances, double scale,
-                                  long hang_timeout_s);
+GuestSessionLimits session_limits(const std::vector<Instance>& instances, double scale, long hang_timeout_s);
 
 // The order guests take the instances in. One guest: the run's order.
-// Several: longest expected first (runners/shard.h's estimate; ties keep
+// Several: longest expected first (runners/plan/shard.h's estimate; ties keep
 // the run's order), so that no guest starts a long instance while the
 // others are about to finish.
 std::vector<std::string> queue_order(const std::vector<Instance>& instances, int jobs);

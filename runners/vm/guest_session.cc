@@ -9,32 +9,19 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <deque>
 #include <fstream>
 #include <iostream>
-#include <optional>
-#include <string_view>
 
 #include "core/command.h"
 #include "core/context.h"
 #include "core/errors.h"
-#include "runners/progress.h"
+#include "runners/results/progress.h"
+#include "runners/vm/session_watch.h"
 
 namespace dt {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-// How long init may take to sync and power off after the runner exited.
-constexpr auto kPoweroffGrace = std::chrono::seconds(60);
-// How long the runner may go between a result and its next "running" line
-// or its exit. It only takes an entry from the queue, or tears the pool
-// down at the end: longer means it is stuck in the kernel (after an oops
-// with a task stuck in a torn-down fixture it had said "stopping this
-// boot", and then never exited), while the console stays busy. Every
-// result is on the host by then; the instances it had not started go back
-// to the queue.
-constexpr auto kRunnerIdleLimit = std::chrono::seconds(120);
-
 // Set by SIGINT/SIGTERM: QEMU runs in its own process group and would
 // outlive the host runner, so the runner stops it and keeps what it has.
 volatile sig_atomic_t g_stop_requested = 0;
@@ -97,6 +84,113 @@ class LineSplitter {
 };
 }  // namespace
 
+namespace {
+// Reads what is there on the guest's two channels into the watch.
+struct Channels {
+  int console_fd = -1;
+  int ktap_fd = -1;
+  std::string ktap_file;
+  std::ofstream& console_log;
+  SessionWatch& watch;
+  LineSplitter console_lines, ktap_lines;
+
+  // True when anything arrived.
+  bool read_console() {
+    char buffer[16384];
+    bool any = false;
+    ssize_t n;
+    while ((n = read(console_fd, buffer, sizeof buffer)) > 0) {
+      console_lines.feed(buffer, static_cast<size_t>(n), [&](const std::string& line) {
+        console_log << line << "\n";
+        watch.console_line(line);
+      });
+      any = true;
+    }
+    console_log.flush();
+    return any;
+  }
+  bool read_ktap() {
+    if (ktap_fd < 0) ktap_fd = open(ktap_file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (ktap_fd < 0) return false;
+    char buffer[16384];
+    bool any = false;
+    ssize_t n;
+    while ((n = read(ktap_fd, buffer, sizeof buffer)) > 0) {
+      ktap_lines.feed(buffer, static_cast<size_t>(n), [&](const std::string& line) { watch.ktap_line(line); });
+      any = true;
+    }
+    return any;
+  }
+};
+
+// Evidence before the kill: the blocked tasks' stacks (w) and what every
+// CPU is running (l), printed by the guest kernel on the console; console
+// loglevel 8 first, or the KERN_INFO task lines of the dump stay off the
+// console. A few seconds to print. True when QEMU died meanwhile.
+bool dump_stacks(const QemuLaunch& launch, pid_t qemu, int& status, Channels& channels, GuestSessionOutcome& outcome) {
+  send_sysrq(launch.monitor_socket, '8');
+  outcome.task_dump_requested = send_sysrq(launch.monitor_socket, 'w');
+  send_sysrq(launch.monitor_socket, 'l');
+  if (!outcome.task_dump_requested) return false;
+  auto dump_until = Clock::now() + std::chrono::seconds(8);
+  while (Clock::now() < dump_until) {
+    pollfd watched{channels.console_fd, POLLIN, 0};
+    poll(&watched, 1, 200);
+    channels.read_console();
+    if (waitpid(qemu, &status, WNOHANG) == qemu) return true;
+  }
+  return false;
+}
+
+void stop_qemu(pid_t qemu, int& status) {
+  kill(qemu, SIGTERM);
+  for (int i = 0; i < 50 && waitpid(qemu, &status, WNOHANG) != qemu; ++i) usleep(100 * 1000);
+  kill(qemu, SIGKILL);
+  waitpid(qemu, &status, 0);
+}
+
+// Follows the guest until QEMU exits or a rule stops it; QEMU's wait status.
+int watch_guest(const QemuLaunch& launch, const GuestSessionLimits& limits, pid_t qemu, Clock::time_point started,
+                Channels& channels, SessionWatch& watch, GuestSessionOutcome& outcome) {
+  int status = 0;
+  auto last_output = Clock::now();
+  for (;;) {
+    pollfd watched{channels.console_fd, POLLIN, 0};
+    poll(&watched, 1, 200);
+    if (channels.read_console()) last_output = Clock::now();
+    if (channels.read_ktap()) last_output = Clock::now();
+    if (waitpid(qemu, &status, WNOHANG) == qemu) return status;
+    auto now = Clock::now();
+    // Every result is on the host once the runner exited; init only syncs
+    // and powers off. A sync stuck on a filesystem whose device an instance
+    // tore down never returns, while the kernel keeps logging (xfsaild
+    // retrying writes), so the guest is neither silent nor done.
+    // Likewise a runner stuck between results or on its way out.
+    bool poweroff_stuck = watch.poweroff_stuck(now);
+    if (watch.runner_stuck(now) || poweroff_stuck) {
+      kill(qemu, SIGKILL);
+      waitpid(qemu, &status, 0);
+      return status;
+    }
+    bool over_deadline = now - started > limits.deadline;
+    bool silent = now - last_output > limits.silence || watch.instance_overdue(now);
+    if ((over_deadline || silent) && !g_stop_requested && !outcome.task_dump_requested &&
+        dump_stacks(launch, qemu, status, channels, outcome)) {
+      outcome.deadline_hit = over_deadline;
+      outcome.silent_too_long = silent;
+      return status;  // it died meanwhile: nothing left to kill
+    }
+    if (over_deadline || silent || g_stop_requested) {
+      outcome.deadline_hit = over_deadline;
+      outcome.silent_too_long = silent;
+      outcome.interrupted = g_stop_requested;
+      stop_qemu(qemu, status);
+      return status;
+    }
+  }
+}
+}  // namespace
+
 GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::string& console_log,
                                       const GuestSessionLimits& limits) {
   GuestSessionOutcome outcome;
@@ -117,194 +211,23 @@ GuestSessionOutcome run_guest_session(const QemuLaunch& launch, const std::strin
   auto started = Clock::now();
   pid_t qemu = spawn_qemu(argv, pipe_fds[1]);
   close(pipe_fds[1]);
-  int console_fd = pipe_fds[0];
-  fcntl(console_fd, F_SETFL, O_NONBLOCK);
+  fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
 
-  reports::KtapReader ktap;
-  LineSplitter console_lines, ktap_lines;
-  std::deque<std::string> tail;
-  int ktap_fd = -1;
-  auto last_output = Clock::now();
-  auto seconds_since_start = [&] { return std::chrono::duration<double>(Clock::now() - started).count(); };
-  size_t done = 0;
-
-  std::string instance_console;  // since the runner's last "begin" marker
-  std::optional<Clock::time_point> running_since;  // of outcome.last_running
-  std::chrono::seconds running_budget{0};
-  std::optional<Clock::time_point> runner_exited_at;
-  std::optional<Clock::time_point> idle_since;  // the last result, while no instance runs
-  auto on_console_line = [&](const std::string& line) {
-    console << line << "\n";
-    if (line.find("daxtorture: begin ") != std::string::npos) instance_console.clear();
-    if (outcome.power_cut_for.empty()) instance_console += line + "\n";
-    tail.push_back(line);
-    if (tail.size() > 400) tail.pop_front();
-    if (line.find("Kernel panic - not syncing") != std::string::npos && outcome.panic_line.empty())
-      outcome.panic_line = line;
-    if (line.find("daxtorture-init: FATAL") != std::string::npos) outcome.init_fatal = line;
-    if (line.find("daxtorture-init: probe ok") != std::string::npos) outcome.probe_ok = true;
-    constexpr std::string_view kExited = "daxtorture-init: guest command exited with status ";
-    if (auto at = line.find(kExited); at != std::string::npos) {
-      outcome.runner_exit_status = std::atoi(line.c_str() + at + kExited.size());
-      runner_exited_at = Clock::now();
-    }
-    // A power_cut workload asked for a power failure: kill QEMU at once,
-    // before the guest kernel can write back anything more.
-    if (auto at = line.find(kPowerCutRequest); at != std::string::npos && outcome.power_cut_for.empty()) {
-      kill(qemu, SIGKILL);
-      outcome.power_cut_for = line.substr(at + std::string_view(kPowerCutRequest).size());
-      outcome.power_cut_after_s = seconds_since_start();
-      outcome.power_cut_console = instance_console;
-    }
-    if (line.find("daxtorture-init: userspace ready") != std::string::npos && !outcome.reached_userspace) {
-      outcome.reached_userspace = true;
-      outcome.userspace_after_s = seconds_since_start();
-    }
-  };
-  auto on_ktap_line = [&](const std::string& line) {
-    auto event = ktap.feed_line(line);
-    if (limits.on_ktap_line) limits.on_ktap_line(line, event);
-    else if (limits.forward_ktap) std::cout << line << std::endl;
-    if (event.kind == reports::KtapEvent::Kind::plan) outcome.planned = event.planned;
-    if (event.kind == reports::KtapEvent::Kind::diagnostic &&
-        event.text.find("] running ") != std::string::npos) {
-      outcome.last_running = event.text.substr(event.text.find("] running ") + 10);
-      running_since = Clock::now();
-      idle_since.reset();
-      auto budget = limits.instance_budget.find(outcome.last_running);
-      running_budget = budget != limits.instance_budget.end() ? budget->second : limits.silence;
-      if (outcome.first_instance_after_s < 0) outcome.first_instance_after_s = seconds_since_start();
-      if (limits.on_started) limits.on_started(outcome.last_running);
-      else if (limits.show_progress)
-        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
-                  << event.text << std::endl;
-    }
-    constexpr std::string_view kStopping = "stopping this boot: ";
-    if (event.kind == reports::KtapEvent::Kind::diagnostic && event.text.rfind(kStopping, 0) == 0)
-      outcome.boot_stopped = event.text.substr(kStopping.size());
-    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) {
-      ++done;
-      outcome.last_running.clear();
-      running_since.reset();
-      idle_since = Clock::now();
-      if (limits.on_finished) limits.on_finished(event.result.name, reports::ktap_status(event.result));
-      else if (limits.show_progress)
-        std::cerr << "daxtorture vm: " << Progress::format_elapsed(seconds_since_start()) << " "
-                  << status_name(reports::ktap_status(event.result)) << " " << event.result.name
-                  << " (" << done << "/" << outcome.planned << " done)" << std::endl;
-    }
-  };
-
-  int status = 0;
-  bool exited = false;
-  char buffer[16384];
-  while (!exited) {
-    pollfd watched{console_fd, POLLIN, 0};
-    poll(&watched, 1, 200);
-    ssize_t n;
-    while ((n = read(console_fd, buffer, sizeof buffer)) > 0) {
-      console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
-      last_output = Clock::now();
-    }
-    console.flush();
-    if (ktap_fd < 0) ktap_fd = open(launch.ktap_file.c_str(), O_RDONLY | O_CLOEXEC);
-    if (ktap_fd >= 0)
-      while ((n = read(ktap_fd, buffer, sizeof buffer)) > 0) {
-        ktap_lines.feed(buffer, static_cast<size_t>(n), on_ktap_line);
-        last_output = Clock::now();
-      }
-    if (waitpid(qemu, &status, WNOHANG) == qemu) {
-      exited = true;
-      break;
-    }
-    auto now = Clock::now();
-    // Every result is on the host once the runner exited; init only syncs
-    // and powers off. A sync stuck on a filesystem whose device an instance
-    // tore down never returns, while the kernel keeps logging (xfsaild
-    // retrying writes), so the guest is neither silent nor done.
-    // Likewise a runner stuck between results or on its way out.
-    auto idle_limit = outcome.boot_stopped.empty() ? kRunnerIdleLimit : kPoweroffGrace;
-    outcome.poweroff_stuck = runner_exited_at && now - *runner_exited_at > kPoweroffGrace;
-    outcome.runner_stuck = !runner_exited_at && idle_since && now - *idle_since > idle_limit;
-    if (outcome.poweroff_stuck || outcome.runner_stuck) {
-      kill(qemu, SIGKILL);
-      waitpid(qemu, &status, 0);
-      exited = true;
-      break;
-    }
-    bool over_deadline = now - started > limits.deadline;
-    bool silent = now - last_output > limits.silence;
-    bool overdue = running_since && now - *running_since > running_budget;
-    if (overdue && !outcome.instance_overdue) {
-      outcome.instance_overdue = true;
-      outcome.overdue_budget_s = running_budget.count();
-      if (limits.show_progress)
-        std::cerr << "daxtorture vm: " << limits.label << Progress::format_elapsed(seconds_since_start()) << " "
-                  << outcome.last_running << " has no result " << running_budget.count()
-                  << " s after it started: hung; dumping its stacks (sysrq w, l), then a fresh guest"
-                  << std::endl;
-    }
-    silent = silent || overdue;
-    if ((over_deadline || silent) && !g_stop_requested && !outcome.task_dump_requested) {
-      // Evidence before the kill: the blocked tasks' stacks (w) and what
-      // every CPU is running (l), printed by the guest kernel on the
-      // console; console loglevel 8 first, or the KERN_INFO task lines of
-      // the dump stay off the console. A few seconds to print, then the
-      // kill below.
-      send_sysrq(launch.monitor_socket, '8');
-      outcome.task_dump_requested = send_sysrq(launch.monitor_socket, 'w');
-      send_sysrq(launch.monitor_socket, 'l');
-      if (outcome.task_dump_requested) {
-        auto dump_until = Clock::now() + std::chrono::seconds(8);
-        while (Clock::now() < dump_until) {
-          pollfd watched{console_fd, POLLIN, 0};
-          poll(&watched, 1, 200);
-          while ((n = read(console_fd, buffer, sizeof buffer)) > 0)
-            console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
-          if (waitpid(qemu, &status, WNOHANG) == qemu) {
-            exited = true;  // it died meanwhile: nothing left to kill
-            break;
-          }
-        }
-      }
-      if (exited) {
-        outcome.deadline_hit = over_deadline;
-        outcome.silent_too_long = silent;
-        break;
-      }
-    }
-    if (over_deadline || silent || g_stop_requested) {
-      outcome.deadline_hit = over_deadline;
-      outcome.silent_too_long = silent;
-      outcome.interrupted = g_stop_requested;
-      kill(qemu, SIGTERM);
-      for (int i = 0; i < 50 && waitpid(qemu, &status, WNOHANG) != qemu; ++i) usleep(100 * 1000);
-      kill(qemu, SIGKILL);
-      waitpid(qemu, &status, 0);
-      exited = true;
-    }
-  }
+  SessionWatch watch(outcome, limits, started, [qemu] { kill(qemu, SIGKILL); });
+  Channels channels{pipe_fds[0], -1, launch.ktap_file, console, watch, {}, {}};
+  int status = watch_guest(launch, limits, qemu, started, channels, watch, outcome);
   // What was in flight when QEMU went away.
-  ssize_t n;
-  while ((n = read(console_fd, buffer, sizeof buffer)) > 0)
-    console_lines.feed(buffer, static_cast<size_t>(n), on_console_line);
-  if (ktap_fd < 0) ktap_fd = open(launch.ktap_file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (ktap_fd >= 0) {
-    while ((n = read(ktap_fd, buffer, sizeof buffer)) > 0)
-      ktap_lines.feed(buffer, static_cast<size_t>(n), on_ktap_line);
-    close(ktap_fd);
-  }
-  close(console_fd);
-  for (const auto& event : ktap.finish()) (void)event;
+  channels.read_console();
+  channels.read_ktap();
+  if (channels.ktap_fd >= 0) close(channels.ktap_fd);
+  close(channels.console_fd);
+  watch.finish(Clock::now());
 
-  outcome.results = ktap.results();
-  outcome.seconds = seconds_since_start();
   if (WIFEXITED(status)) outcome.qemu_exit_status = WEXITSTATUS(status);
   bool killed_by_us = outcome.deadline_hit || outcome.silent_too_long || outcome.interrupted ||
                       !outcome.power_cut_for.empty() || outcome.poweroff_stuck ||
                       outcome.runner_stuck;
   if (WIFSIGNALED(status) && !killed_by_us) outcome.qemu_killed_by = WTERMSIG(status);
-  for (const auto& line : tail) outcome.console_tail += line + "\n";
   return outcome;
 }
 

@@ -60,9 +60,7 @@ void KtapRelay::host_result(const InstanceResult& result) {
   std::string text = block.str();
   // Streamed results are known by their KTAP description ("NAME#2" reads
   // "NAME_2" there): compare the same.
-  std::string described = result.name;
-  for (const auto& event : reports::KtapReader().feed(text))
-    if (event.kind == reports::KtapEvent::Kind::result && event.depth == 0) described = event.result.name;
+  std::string described = reports::ktap_description(result.name);
   if (printed_.count(described)) return;
   ++numbered_;
   // The known-failure line is the last diagnostic, right above the result.

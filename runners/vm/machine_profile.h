@@ -24,6 +24,12 @@ struct MachineProfile {
   std::string tcg_thread = "single";
   double timeout_scale_tcg = 4.0;          // workload timeouts under TCG
   double timeout_scale_kvm = 1.0;
+
+  // The workload timeout scale of a run: `asked` when given (> 0), else
+  // this profile's for the accelerator.
+  double timeout_scale(double asked, const std::string& accel) const {
+    return asked > 0 ? asked : accel == "kvm" ? timeout_scale_kvm : timeout_scale_tcg;
+  }
   std::string kernel_cmdline;              // appended to the guest command line
 };
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "runners/vm/guest_image.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 
 namespace dt {

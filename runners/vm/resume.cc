@@ -5,7 +5,7 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 
 namespace dt {
 

@@ -1,33 +1,13 @@
 #include "runners/vm/vm_command.h"
 
-#include <unistd.h>
+#include <string>
 
-#include <algorithm>
-#include <filesystem>
-#include <iostream>
-#include <optional>
-
-#include "core/command.h"
-#include "core/data_path.h"
 #include "core/errors.h"
-#include "core/registry.h"
-#include "core/text_file.h"
-#include "reports/ktap.h"
-#include "runners/expectations.h"
-#include "runners/progress.h"
-#include "runners/report_files.h"
-#include "runners/results_store.h"
-#include "runners/shard.h"
-#include "runners/vm/guest_launch.h"
-#include "runners/vm/guest_pool.h"
+#include "runners/bench/vm_bench.h"
+#include "runners/plan/shard.h"
 #include "runners/vm/job_count.h"
-#include "runners/vm/ktap_relay.h"
-#include "runners/vm/machine_profile.h"
-#include "runners/vm/resume.h"
-#include "runners/vm/vm_bench.h"
 #include "runners/vm/vm_options.h"
-
-namespace fs = std::filesystem;
+#include "runners/vm/vm_run.h"
 
 namespace dt {
 
@@ -106,20 +86,6 @@ results.ktap, console.log (console-gN.log: guest N of --jobs), instances/*/
 const char* const kVmHelp = kVmHelpText.c_str();
 
 namespace {
-struct VmOptions {
-  GuestOptions guest;
-  std::vector<std::string> patterns;
-  double timeout_scale = 0;
-  long hang_timeout_s = 0;
-  std::vector<std::string> injections;
-  int repeat = 1;
-  int jobs = 0;  // 0: from the machine
-  std::optional<Shard> shard;
-  std::string resume;
-  std::string artifacts_url;
-  std::string expectations = data_path("vm-configs/expectations");
-};
-
 VmOptions parse_options(Args& args) {
   VmOptions options;
   while (!args.done()) {
@@ -150,43 +116,6 @@ VmOptions parse_options(Args& args) {
   return options;
 }
 
-std::vector<ExpectationFile> load_expectations_for(const std::string& path, const std::string& release) {
-  if (path.empty()) return {};
-  if (fs::is_directory(path)) return expectations_for(path, release);
-  ExpectationFile file = load_expectations(path);
-  if (!file.covers(release))
-    std::cerr << "daxtorture vm: " << path << " does not cover kernel " << release << "; ignored\n";
-  return file.covers(release) ? std::vector<ExpectationFile>{file} : std::vector<ExpectationFile>{};
-}
-
-void print_expectation_summary(const RunResult& run) {
-  for (const auto& instance : run.instances)
-    if (instance.expectation != Expectation::none)
-      std::cerr << "daxtorture vm: " << expectation_name(instance.expectation) << ": " << instance.name
-                << " " << status_name(instance.status) << "\n";
-}
-
-void record_guests(const GuestPoolResult& pool, int jobs, const JobLimits& limits, bool jobs_given,
-                   std::map<std::string, std::string>& env) {
-  int boots = 0, reboots = 0, power_cuts = 0;
-  std::string guests;
-  for (size_t i = 0; i < pool.guests.size(); ++i) {
-    const GuestRecord& guest = pool.guests[i];
-    boots += guest.boots;
-    reboots += guest.reboots;
-    power_cuts += guest.power_cuts;
-    guests += (guests.empty() ? "" : "; ") + std::string("g") + std::to_string(i + 1) + ": " +
-              std::to_string(guest.instances) + " instances, " + std::to_string(guest.boots) + " boots, " +
-              std::to_string(guest.reboots) + " reboots, " + std::to_string(guest.power_cuts) + " power cuts, " +
-              guest.console_log;
-  }
-  env["jobs"] = std::to_string(jobs);
-  env["jobs_rule"] = std::string(jobs_given ? "--jobs given" : "from the machine") + ": " + describe_job_limits(limits);
-  env["guests"] = guests;
-  env["boot_attempts"] = std::to_string(boots);
-  env["reboots_after_guest_failure"] = std::to_string(reboots);
-  env["power_cuts"] = std::to_string(power_cuts);
-}
 }  // namespace
 
 int vm_main(Args& args) {
@@ -196,135 +125,7 @@ int vm_main(Args& args) {
     throw UsageError("unexpected argument '" + word + "'; 'daxtorture vm' takes options, or 'bench' "
                      "first for the fault-latency benchmark");
   }
-  VmOptions options = parse_options(args);
-  if (!program_available("qemu-system-x86_64"))
-    throw UsageError("QEMU is not installed (no qemu-system-x86_64 in PATH); fix: apt-get install "
-                     "qemu-system-x86, or run tools/setup");
-  // The guest's whole userspace until the host root is mounted.
-  if (!program_available("busybox"))
-    throw UsageError("busybox is not installed (no busybox in PATH); fix: apt-get install "
-                     "busybox-static, or run tools/setup");
-  auto wall_started = std::chrono::steady_clock::now();
-  std::vector<Instance> expected = repeat_instances(select_instances(options.patterns), options.repeat);
-  if (options.shard) {
-    // The guests run exactly this part: its names, repetitions included.
-    expected = shard_instances(expected, *options.shard);
-    if (expected.empty())
-      throw UsageError("--shard " + std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count) +
-                       " holds no instance: the selection has fewer instances than parts; fix: fewer parts");
-  }
-  validate_injections(options.injections, expected);
-  Progress progress(expected.size());
-  if (geteuid() != 0)
-    throw UsageError("'daxtorture vm' needs root (the guest writes results as root over 9p and "
-                     "kernels are cached in /var/cache); run it with sudo");
-
-  GuestKernel kernel = locate_guest_kernel(options.guest);
-  MachineProfile profile = load_machine_profile(options.guest.profile);
-  // Read before the boot: a malformed file must not cost a run.
-  std::vector<ExpectationFile> expectations = load_expectations_for(options.expectations, kernel.release);
-
-  std::optional<ResumePlan> resume;
-  std::string results = options.guest.results, run_id = options.guest.run_id;
-  if (!options.resume.empty()) {
-    run_id = fs::path(fs::absolute(options.resume)).lexically_normal().filename();
-    results = fs::path(fs::absolute(options.resume)).lexically_normal().parent_path();
-    resume = plan_resume(options.resume, kernel.release);
-    if (resume->remaining.empty()) {
-      std::cerr << "daxtorture vm: every instance in " << options.resume << " has a verdict; "
-                << "nothing to resume\n";
-      fs::rename(options.resume + "/.guest/previous-run.json", options.resume + "/run.json");
-      return status_is_failure(overall_status(resume->previous)) ? 1 : 0;
-    }
-    expected = select_instances(resume->remaining);
-    progress = Progress(expected.size());
-  }
-
-  if (run_id.empty()) run_id = default_run_id(kernel.release);
-  std::string run_dir = fs::absolute(results + "/" + run_id);
-  prepare_results_dir(run_dir);
-  // Whether J guests fit, before anything boots (the accelerator is not
-  // known yet; memory and disk do not depend on it).
-  HostResources host = probe_host_resources(run_dir);
-  std::string memory_warning = check_jobs_fit(options.jobs, job_limits(host, profile, options.guest.accel), run_dir);
-  if (!memory_warning.empty()) std::cerr << "daxtorture vm: warning: " << memory_warning << std::endl;
-  QemuLaunch launch = prepare_guest_launch(kernel, profile, run_dir, options.guest.nvdimm, options.guest.accel,
-                                           options.guest.quiet);
-  JobLimits limits = job_limits(host, profile, launch.accel);
-  int jobs = options.jobs > 0 ? options.jobs : options.guest.nvdimm.empty() ? limits.best() : 1;
-  jobs = std::max(1, std::min(jobs, static_cast<int>(expected.size())));
-  std::vector<QemuLaunch> launches = {launch};
-  for (int guest = 2; guest <= jobs; ++guest) launches.push_back(launch_for_guest(launch, guest));
-  double scale = options.timeout_scale > 0 ? options.timeout_scale
-                 : launch.accel == "kvm"   ? profile.timeout_scale_kvm
-                                           : profile.timeout_scale_tcg;
-  double session_offset =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
-  if (!options.guest.quiet && jobs > 1)
-    std::cerr << "daxtorture vm: " << jobs << " guests side by side (" << describe_job_limits(limits) << ")"
-              << std::endl;
-
-  GuestPoolSettings settings;
-  settings.run_dir = run_dir;
-  settings.run_id = run_id;
-  for (const auto& instance : expected) settings.instances.push_back(instance.name());
-  settings.queue_order = queue_order(expected, jobs);
-  settings.injections = options.injections;
-  settings.timeout_scale = scale;
-  settings.hang_timeout_s = options.hang_timeout_s;
-  settings.quiet = options.guest.quiet;
-  settings.resumed = resume;
-  KtapRelay relay(std::cout, [&expectations](const std::string& name, Status status) {
-    return live_expectation_line(expectations, name, status);
-  });
-  relay.begin(expected.size());
-  GuestsProgress guests_progress(expected.size(), jobs, options.guest.quiet);
-  GuestPoolResult pool = run_guest_pool(launches, settings, relay, guests_progress);
-  RunResult run = pool.run;
-
-  run.info.machine = "qemu-" + launch.accel;
-  run.info.kernel_origin = kernel.origin;
-  run.info.tool_version = DAXTORTURE_VERSION;
-  auto& env = run.info.environment;
-  env["kernel"] = kernel.label;
-  env["kernel_image"] = kernel.image;
-  env["profile"] = options.guest.profile;
-  env["accelerator"] = launch.accel;
-  env["qemu_command"] = join_command(qemu_argv(launch));
-  record_guest_image(launch.image, env);
-  env["timeout_scale"] = std::to_string(scale);
-  record_guests(pool, jobs, limits, options.jobs > 0, env);
-  if (options.shard)
-    env["shard"] = std::to_string(options.shard->index) + "/" + std::to_string(options.shard->count);
-  const GuestSessionOutcome& first_outcome = pool.guests.front().first;
-  if (first_outcome.userspace_after_s >= 0)
-    env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
-  if (first_outcome.first_instance_after_s >= 0)
-    env["command_to_first_instance_s"] = std::to_string(session_offset + first_outcome.first_instance_after_s);
-  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_started).count();
-  env["wall_time_s"] = std::to_string(wall);
-  run.info.finished_at = utc_timestamp();
-  run.info.duration_s = wall;
-  apply_expectations(expectations, run);
-  for (const auto& file : expectations) env["expectations"] += (env["expectations"].empty() ? "" : " ") + file.path;
-  save_run(run_dir, run);
-  write_report_files(run_dir, run, options.artifacts_url);
-  reports::KtapWriter(std::cout).totals(run.instances);
-
-  for (size_t guest = 0; guest < launches.size(); ++guest)
-    clean_up_guest_launch(launches[guest], guest == 0 && !options.guest.nvdimm.empty());
-  progress.summary(run);
-  print_expectation_summary(run);
-  std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << " with " << jobs
-            << (jobs == 1 ? " guest" : " guests") << ", first instance after "
-            << env["command_to_first_instance_s"] << " s; report: " << run_dir << "/report.html" << std::endl;
-  if (!pool.init_fatal.empty()) {
-    std::cerr << "daxtorture vm: " << pool.init_fatal << "\n";
-    return 2;
-  }
-  if (pool.interrupted) return 130;
-  if (!expectations.empty()) return has_new_failures(run) ? 1 : 0;
-  return status_is_failure(overall_status(run)) ? 1 : 0;
+  return run_vm(parse_options(args));
 }
 
 }  // namespace dt

@@ -2,7 +2,7 @@
 // `daxtorture run` inside it, keeping every result on the host.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -1,7 +1,7 @@
 #include "runners/vm/vm_options.h"
 
 #include "core/errors.h"
-#include "runners/build/kernel_build.h"
+#include "runners/kernel/kernel_build.h"
 
 namespace dt {
 

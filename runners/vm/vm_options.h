@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/data_path.h"
-#include "runners/cli/args.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/command_line/args.h"
+#include "runners/kernel/kernel_locator.h"
 
 namespace dt {
 

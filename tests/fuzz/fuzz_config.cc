@@ -8,7 +8,7 @@
 
 #include "core/errors.h"
 #include "core/kernel_log.h"
-#include "runners/expectations.h"
+#include "runners/results/expectations.h"
 #include "runners/vm/machine_profile.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

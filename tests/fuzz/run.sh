@@ -27,7 +27,7 @@ build() {
 }
 build fuzz_kernel_log $kernel_log
 build fuzz_ktap "$top/reports/ktap.cc" "$top/reports/failure_text.cc" "$top/reports/text.cc"
-build fuzz_config "$top/runners/vm/machine_profile.cc" "$top/runners/expectations.cc" $kernel_log "$top/core/registry.cc"
+build fuzz_config "$top/runners/vm/machine_profile.cc" "$top/runners/results/expectations.cc" $kernel_log "$top/core/registry.cc"
 
 # One line: the prefix (printf escapes, e.g. \001), then COUNT copies of CHAR.
 # usage: long_line PREFIX COUNT CHAR

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/errors.h"
-#include "runners/expectations.h"
+#include "runners/results/expectations.h"
 
 namespace dt {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "runners/expectations.h"
+#include "runners/results/expectations.h"
 
 namespace dt {
 namespace {

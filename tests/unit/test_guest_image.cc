@@ -9,7 +9,7 @@
 
 #include "core/command.h"
 #include "core/errors.h"
-#include "runners/vm/debian_packages.h"
+#include "runners/kernel/debian_packages.h"
 #include "runners/vm/elf_dependencies.h"
 #include "runners/vm/guest_image.h"
 

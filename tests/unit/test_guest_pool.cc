@@ -14,7 +14,7 @@ GuestPoolSettings two_instances() {
   GuestPoolSettings settings;
   settings.run_dir = "/r/run";
   settings.run_id = "run";
-  settings.instances = {"uring_fixed_buffers_fsdax/xfs/shared", "selftest_guest_panic/none/default"};
+  settings.instances = select_instances({"uring_fixed_buffers_fsdax/xfs/shared", "selftest_guest_panic/none/default"});
   settings.injections = {"plain_mapping"};
   settings.timeout_scale = 4;
   return settings;
@@ -48,13 +48,13 @@ TEST(GuestPool, AfterAPowerCutTheCutInstanceIsSelectedFirst) {
 }
 
 TEST(GuestPool, EachInstanceHasItsScaledTimeoutPlusGrace) {
-  GuestSessionLimits limits = session_limits({"uring_fixed_buffers_fsdax/xfs/shared",
-                                              "selftest_guest_panic/none/default"}, 4, 0);
+  GuestSessionLimits limits = session_limits(
+      select_instances({"uring_fixed_buffers_fsdax/xfs/shared", "selftest_guest_panic/none/default"}), 4, 0);
   EXPECT_EQ(limits.instance_budget.at("uring_fixed_buffers_fsdax/xfs/shared").count(), 30 * 4 + 60);
   EXPECT_EQ(limits.instance_budget.at("selftest_guest_panic/none/default").count(), 60 * 4 + 60);
   EXPECT_EQ(limits.silence.count(), 60 * 4 + 180);
-  EXPECT_EQ(limits.deadline.count(), (30 * 4 + 30) + (60 * 4 + 30) + 300);
-  GuestSessionLimits overridden = session_limits({"selftest_guest_panic/none/default"}, 4, 40);
+  EXPECT_EQ(limits.deadline.count(), (30 * 4 + 45) + (60 * 4 + 45) + 300);
+  GuestSessionLimits overridden = session_limits(select_instances({"selftest_guest_panic/none/default"}), 4, 40);
   EXPECT_EQ(overridden.instance_budget.at("selftest_guest_panic/none/default").count(), 40);
   EXPECT_EQ(overridden.silence.count(), 40);
 }

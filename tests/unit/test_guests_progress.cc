@@ -1,7 +1,7 @@
 // The one progress line of parallel guests.
 #include <gtest/gtest.h>
 
-#include "runners/progress.h"
+#include "runners/results/progress.h"
 
 namespace dt {
 namespace {

@@ -8,8 +8,8 @@
 #include "core/kernel_info.h"
 #include "core/registry.h"
 #include "core/reporter.h"
-#include "runners/cli/args.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/command_line/args.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/qemu_command.h"
 

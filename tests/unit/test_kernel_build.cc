@@ -6,10 +6,10 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/build/kernel_build.h"
-#include "runners/build/kernel_config.h"
-#include "runners/build/sha256.h"
-#include "runners/expectations.h"
+#include "runners/kernel/kernel_build.h"
+#include "runners/kernel/kernel_config.h"
+#include "core/sha256.h"
+#include "runners/results/expectations.h"
 
 namespace dt {
 namespace {

@@ -7,12 +7,12 @@
 #include <unistd.h>
 
 #include "core/text_file.h"
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 
 #include "core/errors.h"
-#include "runners/build/sha256.h"
+#include "core/sha256.h"
 #include "runners/lava/collect.h"
-#include "runners/lava/console_protocol.h"
+#include "runners/wire/lava_console.h"
 #include "runners/lava/job_log.h"
 #include "runners/lava/job_writer.h"
 

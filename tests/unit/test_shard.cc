@@ -1,4 +1,5 @@
-#include "runners/shard.h"
+#include "runners/plan/budget.h"
+#include "runners/plan/shard.h"
 
 #include <gtest/gtest.h>
 
@@ -30,13 +31,13 @@ TEST(Shard, PartsCoverTheSelectionOnceAndBalance) {
   for (int count : {1, 2, 3, 7}) {
     std::map<std::string, int> seen;
     double longest = 0, lightest = 1e18, heaviest = 0;
-    for (const auto& instance : all) longest = std::max(longest, expected_seconds(instance));
+    for (const auto& instance : all) longest = std::max(longest, budget::expected_seconds(instance));
     for (int index = 1; index <= count; ++index) {
       auto part = shard_instances(all, {index, count});
       double load = 0;
       for (const auto& instance : part) {
         ++seen[instance.name()];
-        load += expected_seconds(instance);
+        load += budget::expected_seconds(instance);
       }
       lightest = std::min(lightest, load);
       heaviest = std::max(heaviest, load);

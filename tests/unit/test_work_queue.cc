@@ -1,6 +1,6 @@
 // The shared queue parallel guests take instances from: order, one taker per
 // entry under a race, entries put back.
-#include "runners/work_queue.h"
+#include "runners/plan/work_queue.h"
 
 #include <gtest/gtest.h>
 

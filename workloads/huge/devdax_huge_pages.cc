@@ -65,41 +65,37 @@ const std::vector<DevdaxWorkload>& table() {
   return rows;
 }
 
-void scenario(Context& ctx) {
-  const DevdaxWorkload& row = row_of(ctx, table());
+void scenario(Context& ctx, const DevdaxWorkload& row) {
   if (row.engine == Engine::fault_size) return prove_devdax_fault_size(ctx, row.page, row.extent);
   run_devdax_operation(ctx, ctx.variant(devdax_operations()), row.page, row.extent);
 }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = "huge",
-        .summary = row.summary,
-        .needs = {.mode = NamespaceMode::devdax,
-                  .filesystems = {},
-                  .min_namespace_bytes = row.min_namespace_bytes,
-                  .devdax_align = row.page,
-                  .kconfig = {"CONFIG_TRANSPARENT_HUGEPAGE"}},
-        .fixes = row.fixes,
-        .timeout = std::chrono::seconds(row.timeout_s),
-    };
-    if (row.page == kPudSize)
-      spec.needs.kconfig.push_back("CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD");
-    if (row.engine == Engine::fault_size) {
-      spec.variants = devdax_touches();
-      spec.injections = devdax_fault_size_faults();  // see devdax_fault_size.h
-    } else {
-      spec.variants = devdax_operations();
-      spec.injections = devdax_operation_faults();  // see devdax_remap_ops.h
-    }
-    register_workload(spec, scenario, __FILE__);
+WorkloadSpec spec_of(const DevdaxWorkload& row) {
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = "huge",
+      .summary = row.summary,
+      .needs = {.mode = NamespaceMode::devdax,
+                .filesystems = {},
+                .min_namespace_bytes = row.min_namespace_bytes,
+                .devdax_align = row.page,
+                .kconfig = {"CONFIG_TRANSPARENT_HUGEPAGE"}},
+      .fixes = row.fixes,
+      .timeout = std::chrono::seconds(row.timeout_s),
+  };
+  if (row.page == kPudSize)
+    spec.needs.kconfig.push_back("CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD");
+  if (row.engine == Engine::fault_size) {
+    spec.variants = devdax_touches();
+    spec.injections = devdax_fault_size_faults();  // see devdax_fault_size.h
+  } else {
+    spec.variants = devdax_operations();
+    spec.injections = devdax_operation_faults();  // see devdax_remap_ops.h
   }
-  return true;
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

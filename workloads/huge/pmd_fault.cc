@@ -105,28 +105,25 @@ void run_pmd_fault(Context& ctx, uint64_t seed) {
   close(fd);
 }
 
-void scenario(Context& ctx) { run_pmd_fault(ctx, row_of(ctx, table()).seed); }
+void scenario(Context& ctx, const PmdFaultWorkload& row) { run_pmd_fault(ctx, row.seed); }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = "huge",
-        .summary = row.summary,
-        .needs = {.mode = NamespaceMode::fsdax,
-                  .filesystems = {row.filesystem},
-                  .kconfig = {"CONFIG_FS_DAX_PMD", "CONFIG_TRANSPARENT_HUGEPAGE"}},
-        .fixes = {{"6370740e5f8e", "fs/dax: Fix pmd vs pte conflict detection"}},
-        .timeout = std::chrono::seconds(60),
-        .variants = kTouches,
-        .injections = kFaults,
-    };
-    register_workload(spec, scenario, __FILE__);
-  }
-  return true;
+WorkloadSpec spec_of(const PmdFaultWorkload& row) {
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = "huge",
+      .summary = row.summary,
+      .needs = {.mode = NamespaceMode::fsdax,
+                .filesystems = {row.filesystem},
+                .kconfig = {"CONFIG_FS_DAX_PMD", "CONFIG_TRANSPARENT_HUGEPAGE"}},
+      .fixes = {{"6370740e5f8e", "fs/dax: Fix pmd vs pte conflict detection"}},
+      .timeout = std::chrono::seconds(60),
+      .variants = kTouches,
+      .injections = kFaults,
+  };
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

@@ -9,6 +9,7 @@
 //                          deep flush (the region's deep_flush attribute),
 //                          data read back through a second mapping
 #include "core/context.h"
+#include "core/workload_table.h"
 #include "workloads/huge/pmem2_checks.h"
 
 namespace dt::workloads {
@@ -16,8 +17,12 @@ namespace {
 
 const FixTag kMapSync = {"b6fb293f2497", "mm: Define MAP_SYNC and VM_SYNC flags"};
 
-bool register_table() {
-  const std::vector<WorkloadSpec> rows = {
+// The rows are whole specs: each is its own workload, run by one body.
+WorkloadSpec spec_of(const WorkloadSpec& row) { return row; }
+void scenario(Context& ctx, const WorkloadSpec&) { run_pmem2_map_sync(ctx); }
+
+std::vector<WorkloadSpec> table() {
+  return {
       {.name = "pmem2_map_sync",
        .group = "huge",
        .summary = "libpmem2 maps an fsdax file with MAP_SYNC; granularity, persist, deep flush, data",
@@ -33,11 +38,9 @@ bool register_table() {
        .timeout = std::chrono::seconds(30),
        .injections = pmem2_faults()},
   };
-  for (const auto& spec : rows) register_workload(spec, run_pmem2_map_sync, __FILE__);
-  return true;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

@@ -77,29 +77,26 @@ const std::vector<TeardownWorkload>& table() {
   return rows;
 }
 
-void scenario(Context& ctx) { run_teardown_cell(ctx, row_of(ctx, table()).op); }
+void scenario(Context& ctx, const TeardownWorkload& row) { run_teardown_cell(ctx, row.op); }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    Needs needs = teardown_needs(row.mode, row.slow_delay_ms);
-    needs.modules = row.modules;
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = "lifecycle",
-        .summary = row.summary,
-        .needs = needs,
-        .fixes = row.fixes,
-        .timeout = std::chrono::seconds(row.timeout_s),
-        .variants = teardown_holds(),
-        .in_default_set = false,
-        .injections = teardown_faults(),
-    };
-    register_workload(spec, scenario, __FILE__);
-  }
-  return true;
+WorkloadSpec spec_of(const TeardownWorkload& row) {
+  Needs needs = teardown_needs(row.mode, row.slow_delay_ms);
+  needs.modules = row.modules;
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = "lifecycle",
+      .summary = row.summary,
+      .needs = needs,
+      .fixes = row.fixes,
+      .timeout = std::chrono::seconds(row.timeout_s),
+      .variants = teardown_holds(),
+      .in_default_set = false,
+      .injections = teardown_faults(),
+  };
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

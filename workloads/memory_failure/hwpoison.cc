@@ -97,8 +97,8 @@ std::optional<BusReport> collect(int fd, pid_t child) {
   return report;
 }
 
-void scenario(Context& ctx) {
-  const bool devdax = row_of(ctx, table()).mode == NamespaceMode::devdax;
+void scenario(Context& ctx, const PoisonRow& row) {
+  const bool devdax = row.mode == NamespaceMode::devdax;
   int fd = devdax ? DT_SYS(open(ctx.env().dax_device.c_str(), O_RDWR | O_CLOEXEC))
                   : create_pattern_file(ctx.path("poisoned"), kLength, kSeed);
   auto* map = static_cast<uint8_t*>(
@@ -200,33 +200,30 @@ void scenario(Context& ctx) {
   target_ns.restore(fixtures::TeardownOp::ns_disable);
 }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = "memory_failure",
-        .summary = std::string("MADV_HWPOISON of a ") +
-                   (row.mode == NamespaceMode::devdax ? "devdax" : "fsdax file") +
-                   " page: SIGBUS BUS_MCEERR_AR to the toucher, BUS_MCEERR_AO to an early-kill "
-                   "mapper; the namespace is re-made after",
-        .needs = {.mode = row.mode,
-                  .min_namespace_bytes = 128ull << 20,
-                  .devdax_align = kPmdSize,
-                  .kconfig = {"CONFIG_MEMORY_FAILURE"}},
-        .timeout = std::chrono::seconds(60),
-        .in_default_set = false,
-        // poison_elsewhere: the poison goes to a page the bystander does
-        //   not map, as a kernel that signalled no other mapper would look:
-        //   the bystander check fails.
-        .injections = kFaults,
-    };
-    if (row.mode == NamespaceMode::devdax) spec.needs.filesystems = {};
-    register_workload(spec, scenario, __FILE__);
-  }
-  return true;
+WorkloadSpec spec_of(const PoisonRow& row) {
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = "memory_failure",
+      .summary = std::string("MADV_HWPOISON of a ") +
+                 (row.mode == NamespaceMode::devdax ? "devdax" : "fsdax file") +
+                 " page: SIGBUS BUS_MCEERR_AR to the toucher, BUS_MCEERR_AO to an early-kill "
+                 "mapper; the namespace is re-made after",
+      .needs = {.mode = row.mode,
+                .min_namespace_bytes = 128ull << 20,
+                .devdax_align = kPmdSize,
+                .kconfig = {"CONFIG_MEMORY_FAILURE"}},
+      .timeout = std::chrono::seconds(60),
+      .in_default_set = false,
+      // poison_elsewhere: the poison goes to a page the bystander does
+      //   not map, as a kernel that signalled no other mapper would look:
+      //   the bystander check fails.
+      .injections = kFaults,
+  };
+  if (row.mode == NamespaceMode::devdax) spec.needs.filesystems = {};
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

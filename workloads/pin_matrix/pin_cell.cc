@@ -128,12 +128,6 @@ std::vector<PinCell> reflink_cells() {
   return cells;
 }
 
-std::vector<PinCell> matrix_cells_of(PinSource source) {
-  auto cells = matrix_cells();
-  for (auto& cell : cells) cell.source = source;
-  return cells;
-}
-
 std::vector<std::string> cell_names(const std::vector<PinCell>& cells) {
   std::vector<std::string> names;
   for (const auto& cell : cells) names.push_back(cell.name());

@@ -69,8 +69,6 @@ std::optional<PinCell> parse_pin_cell(std::string_view variant, bool with_source
 std::vector<PinCell> matrix_cells();
 // SOURCE.clone_over.MAPPING.PAGE for every source, mapping and page size: 40.
 std::vector<PinCell> reflink_cells();
-// matrix_cells() with `source` set.
-std::vector<PinCell> matrix_cells_of(PinSource source);
 // Their names, for a spec's variants.
 std::vector<std::string> cell_names(const std::vector<PinCell>& cells);
 

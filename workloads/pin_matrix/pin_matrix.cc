@@ -199,17 +199,6 @@ Needs pin_matrix_needs(uint64_t slow_delay_ms) {
           .slow_delay_ms = slow_delay_ms};
 }
 
-void run_pin_matrix_variant(Context& ctx, const std::string& variant) {
-  std::string why;
-  auto cell = parse_pin_cell(variant, true, &why);
-  if (!cell) throw SetupError(why);
-  run_pin_matrix_cell(ctx, *cell);
-}
-
-bool is_pin_matrix_variant(const std::string& variant) {
-  return parse_pin_cell(variant, true).has_value();
-}
-
 void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
   if (!cell.source) throw SetupError("pin matrix cell " + cell.name() + " names no pin source");
   const PinSource source = *cell.source;

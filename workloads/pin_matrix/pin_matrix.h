@@ -53,9 +53,4 @@ Needs pin_matrix_needs(uint64_t slow_delay_ms = 2500);
 // Runs `cell`, whose source must be set.
 void run_pin_matrix_cell(Context& ctx, const PinCell& cell);
 
-// Parses "SOURCE.CHANGE.MAPPING.PAGE" and runs it; an unknown name is BROKEN.
-void run_pin_matrix_variant(Context& ctx, const std::string& variant);
-// Whether run_pin_matrix_variant knows `variant` (a spec's variants.known).
-bool is_pin_matrix_variant(const std::string& variant);
-
 }  // namespace dt::workloads

@@ -124,38 +124,34 @@ const std::vector<PinWorkload>& table() {
   return rows;
 }
 
-void scenario(Context& ctx) {
-  const PinWorkload& row = row_of(ctx, table());
+void scenario(Context& ctx, const PinWorkload& row) {
   auto cell = row.cell_of(ctx.variant());
   if (!cell) throw SetupError("'" + ctx.variant() + "' names no cell of " + row.name);
   run_pin_matrix_cell(ctx, *cell);
 }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    Needs needs = pin_matrix_needs();
-    needs.filesystems = row.filesystems;
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = row.group,
-        .summary = row.summary,
-        .needs = needs,
-        .fixes = pin_matrix_fixes(),
-        // About 15 s under TCG; a lost wake-up is ended by the wake-up signal.
-        .timeout = std::chrono::seconds(40),
-        .variants = row.variants,
-        .in_default_set = row.in_default_set,
-        .injections = pin_faults(),
-    };
-    spec.variants.known = [cell_of = row.cell_of](const std::string& v) {
-      return cell_of(v).has_value();
-    };
-    register_workload(spec, scenario, __FILE__);
-  }
-  return true;
+WorkloadSpec spec_of(const PinWorkload& row) {
+  Needs needs = pin_matrix_needs();
+  needs.filesystems = row.filesystems;
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = row.group,
+      .summary = row.summary,
+      .needs = needs,
+      .fixes = pin_matrix_fixes(),
+      // About 15 s under TCG; a lost wake-up is ended by the wake-up signal.
+      .timeout = std::chrono::seconds(40),
+      .variants = row.variants,
+      .in_default_set = row.in_default_set,
+      .injections = pin_faults(),
+  };
+  spec.variants.known = [cell_of = row.cell_of](const std::string& v) {
+    return cell_of(v).has_value();
+  };
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

@@ -190,8 +190,7 @@ void check_shared_page(Context& ctx, const MemlockRow& row, uint8_t* map) {
                                     << " after every buffer was removed";
 }
 
-void scenario(Context& ctx) {
-  const MemlockRow& row = row_of(ctx, table());
+void scenario(Context& ctx, const MemlockRow& row) {
   if (!ctx.injected(kFaults, Fault::keep_ipc_lock)) account_pins_from_now_on();
   const uint64_t length = 2 * row.page;
   if (ctx.env().dax_size < length)
@@ -209,34 +208,31 @@ void scenario(Context& ctx) {
   close(fd);
 }
 
-bool register_table() {
-  for (const auto& row : table()) {
-    WorkloadSpec spec = {
-        .name = row.name,
-        .group = "uring",
-        .summary = "io_uring charges devdax fixed buffers of " + size_text(row.page) +
-                   " pages to RLIMIT_MEMLOCK and VmPin, compound pages once and while pinned",
-        .needs = {.mode = NamespaceMode::devdax,
-                  .filesystems = {},
-                  .min_namespace_bytes = row.min_namespace_bytes,
-                  .devdax_align = row.page},
-        .fixes = {{"df0a52537c0f", "io_uring/rsrc: add huge page accounting for registered buffers"}},
-        .timeout = std::chrono::seconds(row.page == kPudSize ? 90 : 45),
-        .variants = row.page == kPageSize ? NameList(kLimitOnly) : NameList(kChecks),
-        // keep_ipc_lock: the ring is made with CAP_IPC_LOCK, so nothing is
-        //   charged (7.2+) or the limit is not applied: the charge and
-        //   refusal checks fail.
-        // remove_both (shared_page): B is removed with A, as a kernel that
-        //   uncharged the page with A would look: the still-charged and the
-        //   refusal checks fail.
-        .injections = kFaults,
-    };
-    register_workload(spec, scenario, __FILE__);
-  }
-  return true;
+WorkloadSpec spec_of(const MemlockRow& row) {
+  WorkloadSpec spec = {
+      .name = row.name,
+      .group = "uring",
+      .summary = "io_uring charges devdax fixed buffers of " + size_text(row.page) +
+                 " pages to RLIMIT_MEMLOCK and VmPin, compound pages once and while pinned",
+      .needs = {.mode = NamespaceMode::devdax,
+                .filesystems = {},
+                .min_namespace_bytes = row.min_namespace_bytes,
+                .devdax_align = row.page},
+      .fixes = {{"df0a52537c0f", "io_uring/rsrc: add huge page accounting for registered buffers"}},
+      .timeout = std::chrono::seconds(row.page == kPudSize ? 90 : 45),
+      .variants = row.page == kPageSize ? NameList(kLimitOnly) : NameList(kChecks),
+      // keep_ipc_lock: the ring is made with CAP_IPC_LOCK, so nothing is
+      //   charged (7.2+) or the limit is not applied: the charge and
+      //   refusal checks fail.
+      // remove_both (shared_page): B is removed with A, as a kernel that
+      //   uncharged the page with A would look: the still-charged and the
+      //   refusal checks fail.
+      .injections = kFaults,
+  };
+  return spec;
 }
 
-[[maybe_unused]] const bool registered = register_table();
+DT_WORKLOAD_FAMILY(table(), spec_of, scenario);
 
 }  // namespace
 }  // namespace dt::workloads

@@ -1,6 +1,9 @@
-#include "runners/lava/console_protocol.h"
+#include "runners/wire/lava_console.h"
 
-#include "runners/build/sha256.h"
+#include <cstdlib>
+#include <sstream>
+
+#include "core/sha256.h"
 
 namespace dt::lava {
 
@@ -71,6 +74,71 @@ std::vector<std::string> file_lines(const std::string& relative_path, const std:
     lines.push_back(std::string(kLinePrefix) + "| " + base64_encode(bytes.substr(at, kBytesPerLine)));
   lines.push_back(std::string(kLinePrefix) + "end " + relative_path);
   return lines;
+}
+
+std::string plan_line(const std::string& shard, const std::string& selection_key, const std::string& run_id,
+                      const std::string& release) {
+  return std::string(kLinePrefix) + "plan " + shard + " " + selection_key + " " + run_id + " " + release;
+}
+
+std::string planned_line(const std::string& instance_name) {
+  return std::string(kLinePrefix) + "planned " + instance_name;
+}
+
+std::string hung_line(const std::string& instance_name, long budget_s) {
+  return std::string(kLinePrefix) + "hung " + instance_name + " " + std::to_string(budget_s);
+}
+
+std::string finished_line(int exit_status) { return std::string(kLinePrefix) + "finished " + std::to_string(exit_status); }
+
+std::string missing_line(const std::string& relative_path) { return std::string(kLinePrefix) + "missing " + relative_path; }
+
+std::string note_line(const std::string& text) { return std::string(kLinePrefix) + "note " + text; }
+
+std::optional<LavaLine> read_lava_line(const std::string& console_line) {
+  size_t at = console_line.find(kLinePrefix);
+  if (at == std::string::npos) return std::nullopt;
+  std::string line = console_line.substr(at + std::string(kLinePrefix).size());
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  LavaLine read{};
+  if (line.rfind("| ", 0) == 0) {
+    read.kind = LavaLine::Kind::chunk;
+    read.chunk = line.substr(2);
+    return read;
+  }
+  std::istringstream in(line);
+  std::vector<std::string> words;
+  for (std::string word; in >> word;) words.push_back(word);
+  if (words.empty()) return std::nullopt;
+  const std::string& verb = words[0];
+  if (verb == "plan" && words.size() >= 5) {
+    read.kind = LavaLine::Kind::plan;
+    read.shard = words[1];
+    read.selection = words[2];
+    read.run_id = words[3];
+    read.release = words[4];
+  } else if (verb == "planned" && words.size() == 2) {
+    read.kind = LavaLine::Kind::planned;
+    read.name = words[1];
+  } else if (verb == "file" && words.size() == 4) {
+    read.kind = LavaLine::Kind::file;
+    read.bytes = words[1];
+    read.sha256 = words[2];
+    read.path = words[3];
+  } else if (verb == "end" && words.size() == 2) {
+    read.kind = LavaLine::Kind::end;
+    read.path = words[1];
+  } else if (verb == "hung" && words.size() == 3) {
+    read.kind = LavaLine::Kind::hung;
+    read.name = words[1];
+    read.budget_s = words[2];
+  } else if (verb == "finished" && words.size() == 2) {
+    read.kind = LavaLine::Kind::finished;
+    read.exit_status = std::atoi(words[1].c_str());
+  } else {
+    return std::nullopt;
+  }
+  return read;
 }
 
 std::string selection_key(const std::vector<std::string>& patterns) {

@@ -1,4 +1,4 @@
-#include "runners/build/kernel_config.h"
+#include "runners/kernel/kernel_config.h"
 
 #include <filesystem>
 #include <fstream>
@@ -10,8 +10,8 @@
 #include "core/data_path.h"
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/build/logged_process.h"
-#include "runners/build/sha256.h"
+#include "runners/kernel/logged_process.h"
+#include "core/sha256.h"
 
 namespace fs = std::filesystem;
 

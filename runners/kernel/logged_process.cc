@@ -1,4 +1,4 @@
-#include "runners/build/logged_process.h"
+#include "runners/kernel/logged_process.h"
 
 #include <fcntl.h>
 #include <signal.h>

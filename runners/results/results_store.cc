@@ -1,4 +1,4 @@
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 
 #include <unistd.h>
 

@@ -1,16 +1,14 @@
-#include "runners/shard.h"
+#include "runners/plan/shard.h"
 
 #include <algorithm>
 #include <numeric>
 
 #include "core/errors.h"
+#include "runners/plan/budget.h"
 
 namespace dt {
 
 namespace {
-// Namespace, mkfs, mount and teardown, per instance (TCG, measured ~10 s).
-constexpr double kSetUpSeconds = 10;
-
 bool parse_positive(const std::string& text, int& value) {
   if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) return false;
   value = std::stoi(text);
@@ -29,24 +27,20 @@ Shard parse_shard(const std::string& text) {
   return shard;
 }
 
-double expected_seconds(const Instance& instance) {
-  return static_cast<double>(instance.workload->spec.timeout.count()) + kSetUpSeconds;
-}
-
 std::vector<Instance> shard_instances(const std::vector<Instance>& instances, const Shard& shard) {
   std::vector<size_t> order(instances.size());
   std::iota(order.begin(), order.end(), 0);
   std::vector<std::string> names;
   for (const auto& instance : instances) names.push_back(instance.name());
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    double da = expected_seconds(instances[a]), db = expected_seconds(instances[b]);
+    double da = budget::expected_seconds(instances[a]), db = budget::expected_seconds(instances[b]);
     return da != db ? da > db : names[a] < names[b];
   });
   std::vector<double> load(static_cast<size_t>(shard.count), 0);
   std::vector<bool> mine(instances.size(), false);
   for (size_t i : order) {
     size_t part = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    load[part] += expected_seconds(instances[i]);
+    load[part] += budget::expected_seconds(instances[i]);
     mine[i] = part == static_cast<size_t>(shard.index - 1);
   }
   std::vector<Instance> selected;

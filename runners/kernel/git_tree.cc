@@ -1,10 +1,10 @@
-#include "runners/build/git_tree.h"
+#include "runners/kernel/git_tree.h"
 
 #include <filesystem>
 
 #include "core/command.h"
 #include "core/errors.h"
-#include "runners/build/sha256.h"
+#include "core/sha256.h"
 
 namespace fs = std::filesystem;
 

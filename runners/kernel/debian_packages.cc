@@ -1,4 +1,4 @@
-#include "runners/vm/debian_packages.h"
+#include "runners/kernel/debian_packages.h"
 
 #include <set>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "runners/vm/vm_bench.h"
+#include "runners/bench/vm_bench.h"
 
 #include <unistd.h>
 
@@ -9,9 +9,9 @@
 #include "core/command.h"
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/results_store.h"
+#include "runners/results/results_store.h"
 #include "runners/vm/guest_launch.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 #include "runners/vm/machine_profile.h"
 #include "runners/vm/vm_options.h"
 

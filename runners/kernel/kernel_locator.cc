@@ -1,4 +1,4 @@
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/kernel_locator.h"
 
 #include <unistd.h>
 
@@ -14,7 +14,7 @@
 #include "core/errors.h"
 #include "core/kernel_info.h"
 #include "core/text_file.h"
-#include "runners/build/kernel_build.h"
+#include "runners/kernel/kernel_build.h"
 
 namespace fs = std::filesystem;
 

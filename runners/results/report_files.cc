@@ -1,4 +1,4 @@
-#include "runners/report_files.h"
+#include "runners/results/report_files.h"
 
 #include <algorithm>
 #include <filesystem>

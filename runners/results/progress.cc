@@ -1,4 +1,4 @@
-#include "runners/progress.h"
+#include "runners/results/progress.h"
 
 #include <cstdio>
 #include <iostream>
@@ -20,10 +20,6 @@ std::string Progress::format_elapsed(double seconds) {
   else
     snprintf(buffer, sizeof buffer, "%ld:%02ld", whole / 60, whole % 60);
   return buffer;
-}
-
-std::string Progress::running_line(size_t index, const std::string& name) const {
-  return "[" + std::to_string(index + 1) + "/" + std::to_string(total_) + "] running " + name;
 }
 
 void Progress::started(size_t index, const std::string& name) {

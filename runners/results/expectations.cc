@@ -1,4 +1,4 @@
-#include "runners/expectations.h"
+#include "runners/results/expectations.h"
 
 #include <fnmatch.h>
 

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "core/result.h"
-#include "runners/build/kernel_config.h"
+#include "runners/kernel/kernel_config.h"
 
 namespace dt {
 

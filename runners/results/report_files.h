@@ -9,7 +9,7 @@
 #include "core/result.h"
 #include "reports/html.h"
 #include "reports/kcidb.h"
-#include "runners/expectations.h"
+#include "runners/results/expectations.h"
 
 namespace dt {
 

@@ -1,4 +1,4 @@
-#include "runners/work_queue.h"
+#include "runners/plan/work_queue.h"
 
 #include <stdio.h>
 

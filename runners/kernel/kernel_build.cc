@@ -1,4 +1,4 @@
-#include "runners/build/kernel_build.h"
+#include "runners/kernel/kernel_build.h"
 
 #include <sys/statvfs.h>
 #include <unistd.h>
@@ -12,12 +12,12 @@
 #include "core/command.h"
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "runners/build/coverage_objects.h"
-#include "runners/build/git_tree.h"
-#include "runners/build/logged_process.h"
-#include "runners/build/sha256.h"
-#include "runners/progress.h"
-#include "runners/vm/kernel_locator.h"
+#include "runners/kernel/coverage_objects.h"
+#include "runners/kernel/git_tree.h"
+#include "runners/kernel/logged_process.h"
+#include "core/sha256.h"
+#include "runners/results/progress.h"
+#include "runners/kernel/kernel_locator.h"
 
 namespace fs = std::filesystem;
 

@@ -14,9 +14,6 @@ namespace dt {
 class Progress {
  public:
   explicit Progress(size_t total);
-  // "[3/12] running NAME" – also sent as a KTAP diagnostic, so the VM host
-  // can follow the guest.
-  std::string running_line(size_t index, const std::string& name) const;
   void started(size_t index, const std::string& name);
   void finished(size_t index, const InstanceResult& result);
   // Counts by status and the "N passed, N failed, N skipped" closing line.

@@ -25,7 +25,4 @@ Shard parse_shard(const std::string& text);
 // The instances of part `shard`, in their original order.
 std::vector<Instance> shard_instances(const std::vector<Instance>& instances, const Shard& shard);
 
-// Expected seconds of one instance, for balancing.
-double expected_seconds(const Instance& instance);
-
 }  // namespace dt

@@ -1,4 +1,4 @@
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 #include "core/errors.h"
 

@@ -3,7 +3,7 @@
 // run folder on the host (bench.json), the benchmark's table on stdout.
 #pragma once
 
-#include "runners/cli/args.h"
+#include "runners/command_line/args.h"
 
 namespace dt {
 

@@ -1,5 +1,5 @@
 // FIPS 180-4 SHA-256, written from the standard.
-#include "runners/build/sha256.h"
+#include "core/sha256.h"
 
 #include <cstdint>
 
