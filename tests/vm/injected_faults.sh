@@ -131,3 +131,19 @@ expect_status "$out-kernel.ktap" selftest_kernel_verdict/none/hung_task TIMEOUT
 grep -q '# kernel: hung task: INFO: task .* blocked for more than' "$out-kernel.ktap" || fail "no hung-task evidence"
 expect_status "$out-kernel.ktap" selftest_kernel_verdict/none/taint_warn FAIL
 grep -q '# kernel: taint' "$out-kernel.ktap" || fail "no taint evidence"
+
+# The bug classes upstream met since v6.15 (workloads/huge, file_io,
+# memory_failure) and the io_uring memlock checks: each injected fault makes
+# its check fail, on the newest kernel, which has none of those bugs.
+run classes --kernel-package newest -t zero_entry_write_fault/xfs/pmd --inject store_elsewhere \
+    -t pmd_punch_then_pte_faults/ext4/punch --inject skip_cut \
+    -t punch_races_faults/xfs/default --inject foreign_store \
+    -t devdax_lru_advice/devdax/cold --inject scribble \
+    -t atomic_write_dax/xfs-reflink/default --inject plain_write \
+    -t uring_memlock_devdax/devdax/shared_page --inject remove_both \
+    -t hwpoison_devdax/devdax/default --inject poison_elsewhere
+for instance in zero_entry_write_fault/xfs/pmd pmd_punch_then_pte_faults/ext4/punch \
+    punch_races_faults/xfs/default devdax_lru_advice/devdax/cold atomic_write_dax/xfs-reflink/default \
+    uring_memlock_devdax/devdax/shared_page hwpoison_devdax/devdax/default; do
+  expect_status "$out-classes.ktap" "$instance" FAIL
+done
