@@ -1,7 +1,6 @@
 #include "runners/releases/sweep_command.h"
 
 #include <atomic>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
