@@ -1,9 +1,12 @@
 // Which objects a coverage build ('daxtorture build --coverage') profiles
 // with gcov: the DAX code and the paths that reach it. kbuild takes
-// GCOV_PROFILE_<stem>.o=y per object; given on make's command line it holds
-// in every folder, so the tree's Makefiles stay as they are. A stem names
-// every object of that name (fs/inode.o as well as fs/ext4/inode.o): the
-// reports keep only the files of kCoverageFiles.
+// GCOV_PROFILE_<stem>.o per object; given on make's command line it holds in
+// every folder, so the tree's Makefiles stay as they are. A bare stem would
+// also profile its namesakes, and some of those must never carry gcov:
+// arch/x86/boot/memory.o is linked without the kernel's gcov runtime
+// ("undefined reference to `__gcov_init'" ended the first 7.3 build). So
+// each stem's value is a make expression that says y only in the folders
+// listed here (see coverage_make_variables in kernel_build.cc).
 #pragma once
 
 #include <string>
@@ -11,14 +14,17 @@
 
 namespace dt {
 
-// Object stems passed as GCOV_PROFILE_<stem>.o=y.
+// Objects profiled, by their path in the object tree.
 inline const std::vector<std::string> kCoverageObjects = {
-    "dax",        "device",        "bus",      "super",       "pmem",        // fs/dax.c, drivers/dax, nvdimm
-    "memremap",   "huge_memory",   "memory",   "gup",         "pgtable-generic",
-    "mremap",     "mprotect",      "madvise",  "truncate",    "memory-failure",
-    "rsrc",                                                                   // io_uring fixed buffers
-    "xfs_file",   "xfs_inode",     "xfs_iops", "xfs_notify_failure", "xfs_pnfs",
-    "inode",      "extents",                                                  // ext4 break-layout paths
+    "fs/dax.o",           "drivers/dax/device.o",   "drivers/dax/bus.o",   "drivers/dax/super.o",
+    "drivers/nvdimm/pmem.o",
+    "mm/memremap.o",      "mm/huge_memory.o",       "mm/memory.o",         "mm/gup.o",
+    "mm/pgtable-generic.o", "mm/mremap.o",          "mm/mprotect.o",       "mm/madvise.o",
+    "mm/truncate.o",      "mm/memory-failure.o",
+    "io_uring/rsrc.o",                                                      // io_uring fixed buffers
+    "fs/xfs/xfs_file.o",  "fs/xfs/xfs_inode.o",     "fs/xfs/xfs_iops.o",   "fs/xfs/xfs_notify_failure.o",
+    "fs/xfs/xfs_pnfs.o",
+    "fs/ext4/inode.o",    "fs/ext4/extents.o",                              // ext4 break-layout paths
 };
 
 // Source files (relative to the tree) the coverage report covers, in report order.
@@ -29,5 +35,11 @@ inline const std::vector<std::string> kCoverageFiles = {
     "mm/truncate.c",      "io_uring/rsrc.c",         "fs/xfs/xfs_file.c",    "fs/xfs/xfs_inode.c",
     "fs/xfs/xfs_iops.c",  "fs/xfs/xfs_notify_failure.c", "fs/ext4/inode.c", "fs/ext4/extents.c",
 };
+
+// make's command-line variables that profile exactly kCoverageObjects, e.g.
+// GCOV_PROFILE_memory.o=$(if $(filter mm,$(obj)),y,n): a command-line
+// variable is expanded where kbuild reads it, with $(obj) the folder being
+// built, so mm/memory.o gets gcov and arch/x86/boot/memory.o does not.
+std::vector<std::string> coverage_make_variables(const std::vector<std::string>& objects);
 
 }  // namespace dt

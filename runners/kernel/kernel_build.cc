@@ -181,7 +181,7 @@ KernelBuild build_kernel(const BuildRequest& request) {
   bool ccache = program_available("ccache");
   if (ccache) variables.push_back("CC=ccache gcc");
   if (request.recipe.coverage)
-    for (const auto& stem : kCoverageObjects) variables.push_back("GCOV_PROFILE_" + stem + ".o=y");
+    for (auto& variable : coverage_make_variables(kCoverageObjects)) variables.push_back(variable);
   make.insert(make.end(), variables.begin(), variables.end());
   // Every O= folder sits at the same depth, so with paths made relative to
   // the common ancestor a folder of another tree or base hits the cache.

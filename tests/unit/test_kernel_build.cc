@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "runners/kernel/coverage_objects.h"
 #include "runners/kernel/kernel_build.h"
 #include "runners/kernel/kernel_config.h"
 #include "core/sha256.h"
@@ -36,6 +37,23 @@ TEST(ReleaseVersion, RangesAndPrefixes) {
   EXPECT_FALSE(has_dax_rework(v));
   EXPECT_TRUE(has_dax_rework(release_version("6.15")));
   EXPECT_TRUE(has_dax_rework(release_version("6.18.15+deb13-amd64")));
+}
+
+TEST(CoverageObjects, EachStemIsProfiledOnlyInItsFolders) {
+  auto variables = coverage_make_variables({"mm/memory.o", "fs/dax.o", "fs/ext4/inode.o", "fs/xfs/xfs_inode.o",
+                                            "drivers/dax/device.o", "mm/gup.o"});
+  std::vector<std::string> expected = {
+      "GCOV_PROFILE_dax.o=$(if $(filter fs,$(obj)),y,n)",
+      "GCOV_PROFILE_device.o=$(if $(filter drivers/dax,$(obj)),y,n)",
+      "GCOV_PROFILE_gup.o=$(if $(filter mm,$(obj)),y,n)",
+      "GCOV_PROFILE_inode.o=$(if $(filter fs/ext4,$(obj)),y,n)",
+      "GCOV_PROFILE_memory.o=$(if $(filter mm,$(obj)),y,n)",
+      "GCOV_PROFILE_xfs_inode.o=$(if $(filter fs/xfs,$(obj)),y,n)",
+  };
+  EXPECT_EQ(variables, expected);
+  // One stem in two folders: one variable naming both.
+  EXPECT_EQ(coverage_make_variables({"a/x.o", "b/x.o"}),
+            std::vector<std::string>{"GCOV_PROFILE_x.o=$(if $(filter a b,$(obj)),y,n)"});
 }
 
 TEST(Sha256, KnownVectors) {
