@@ -9,12 +9,12 @@
 
 #include "core/errors.h"
 #include "core/text_file.h"
-#include "reports/json_report.h"
 #include "core/sha256.h"
 #include "runners/results/expectations.h"
 #include "runners/wire/lava_console.h"
 #include "runners/results/report_files.h"
 #include "runners/results/guest_death.h"
+#include "runners/results/guest_record.h"
 #include "runners/results/results_store.h"
 #include "runners/results/run_finish.h"
 #include "runners/wire/guest_wire.h"
@@ -246,12 +246,13 @@ InstanceResult shard_instance(const ShardRecord& shard, const JobLog& log, const
   InstanceResult instance;
   bool have = false;
   if (file != shard.files.end()) {
-    try {
-      instance = reports::instance_from_json(nlohmann::json::parse(file->second));
+    std::string problem;
+    if (auto record = parse_instance_record(file->second, problem)) {
+      instance = *record;
       have = true;
-    } catch (const std::exception& error) {
+    } else {
       std::cerr << "daxtorture lava: " << shard.log_path << ": " << folder << "/instance.json unreadable ("
-                << error.what() << ")\n";
+                << problem << ")\n";
     }
   }
   if (have && lava_case != cases.end() && lava_case->second.result != lava_verdict(instance.status)) {
@@ -320,12 +321,12 @@ void collect_shard(const ShardRecord& shard, const JobLog& log, const std::strin
   // shard's for the whole set); its instances come from instance.json.
   auto run_json = shard.files.find("run.json");
   if (run_json != shard.files.end() && run.info.started_at.empty()) {
-    try {
-      RunResult guest = reports::run_from_json(nlohmann::json::parse(run_json->second));
-      guest.info.run_id = run.info.run_id;
-      run.info = guest.info;
-    } catch (const std::exception& error) {
-      std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << error.what()
+    std::string problem;
+    if (auto description = parse_run_description(run_json->second, problem)) {
+      description->run_id = run.info.run_id;
+      run.info = *description;
+    } else {
+      std::cerr << "daxtorture lava: " << shard.log_path << ": run.json unreadable (" << problem
                 << "); the run's description is rebuilt from the plan\n";
     }
   }

@@ -19,7 +19,7 @@
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
-#include "reports/json_report.h"
+#include "runners/results/guest_record.h"
 #include "reports/ktap.h"
 #include "runners/wire/lava_console.h"
 #include "runners/results/results_store.h"
@@ -112,17 +112,14 @@ void report_case(const std::string& run_dir, const std::string& name) {
   const std::string folder = instance_folder(name);
   print_instance_folder(run_dir, folder);
   std::string result = "fail", duration = "0";
-  auto text = read_text_file(run_dir + "/" + folder + "/instance.json");
-  if (text) {
-    try {
-      InstanceResult instance = reports::instance_from_json(nlohmann::json::parse(*text));
-      result = lava_result(instance.status);
-      char seconds[32];
-      snprintf(seconds, sizeof seconds, "%.2f", instance.duration_s);
-      duration = seconds;
-    } catch (const std::exception& error) {
-      say(note_line("unreadable " + folder + "/instance.json: " + error.what()));
-    }
+  std::string problem;
+  if (auto instance = read_instance_record(run_dir, name, problem)) {
+    result = lava_result(instance->status);
+    char seconds[32];
+    snprintf(seconds, sizeof seconds, "%.2f", instance->duration_s);
+    duration = seconds;
+  } else if (!problem.empty()) {
+    say(note_line("unreadable " + problem));
   }
   // lava-test-case records the result in the overlay and prints the
   // signal LAVA reads from the console; its output is captured here, so it

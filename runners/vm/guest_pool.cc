@@ -10,6 +10,7 @@
 #include "core/errors.h"
 #include "core/registry.h"
 #include "core/text_file.h"
+#include "runners/results/guest_record.h"
 #include "runners/results/results_store.h"
 #include "runners/plan/budget.h"
 #include "runners/plan/shard.h"
@@ -60,9 +61,29 @@ class PoolState {
     relay_.host_result(result);  // a no-op for what the guest streamed itself
   }
 
-  void adopt_info(const RunInfo& info) {
+  // The record a guest wrote for instance `name`, read once: when its
+  // result line arrives, or after the boot for a line that never came.
+  void take_guest_record(GuestRecord& guest, const std::string& name, const std::string& guest_dir) {
+    if (has_result(name)) return;
+    std::string problem;
+    std::optional<InstanceResult> result = read_instance_record(settings_.run_dir, name, problem);
+    if (!result) {
+      // Not counted: the instance goes back to the queue after the boot.
+      if (!problem.empty()) std::cerr << "daxtorture vm: " << problem << "; " << name << " runs again\n";
+      return;
+    }
+    adopt_description(guest_dir);
+    add(guest, *result, false);
+  }
+
+  // The run's description (kernel version, how the filesystems are made,
+  // the namespaces) from the first guest that wrote one.
+  void adopt_description(const std::string& guest_dir) {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!info_) info_ = info;
+    if (info_) return;
+    auto text = read_text_file(guest_dir + "/run.json");
+    std::string problem;
+    if (text) info_ = parse_run_description(*text, problem);
   }
 
   // The run as far as it went: the results in the run's order.
@@ -122,44 +143,115 @@ void prepare_guest_folder(const std::string& run_dir, int guest) {
   if (error) throw SetupError("cannot link " + dir + "/instances to the run's instances: " + error.message());
 }
 
-// The results the guest wrote into its own run.json.
-void absorb_guest_run(PoolState& state, const std::string& dir, GuestRecord& record) {
-  if (!fs::exists(dir + "/run.json")) return;
-  RunResult written = load_run(dir);
-  state.adopt_info(written.info);
-  for (const auto& result : written.instances) state.add(record, result, false);
+// Records of this run's instances left in the run folder by an earlier
+// run (a resumed one) are not this run's: a record there is a guest's only
+// once the guests have written it.
+void forget_stale_records(const GuestPoolSettings& settings) {
+  std::error_code ignored;
+  for (const auto& instance : settings.instances)
+    fs::remove(settings.run_dir + "/" + instance_folder(instance.name()) + "/instance.json", ignored);
+}
+
+// What the next boot of a guest may run: the power cut's instance, then
+// whatever is still queued.
+std::vector<Instance> instances_left(const PoolState& state, const std::string& first) {
+  std::vector<Instance> may_run;
+  if (!first.empty()) may_run.push_back(state.instance(first));
+  for (const auto& entry : queue_entries(queue_folder(state.settings().run_dir)))
+    may_run.push_back(state.instance(entry.name));
+  return may_run;
+}
+
+// The session's limits, and what its lines do: KTAP to the relay, progress
+// to the shared line, and each result's record into the pool.
+GuestSessionLimits guest_limits(PoolState& state, const std::vector<Instance>& may_run, int guest,
+                                const std::string& prefix, GuestRecord& record, const std::string& kernel_release) {
+  const GuestPoolSettings& settings = state.settings();
+  const std::string dir = guest_folder(settings.run_dir, guest);
+  GuestSessionLimits limits = session_limits(may_run, settings.timeout_scale, settings.hang_timeout_s);
+  limits.show_progress = !settings.quiet;
+  limits.label = prefix;
+  limits.on_ktap_line = [&state, guest](const std::string& line, const reports::KtapEvent& event) {
+    state.relay().guest_line(guest, line, event);
+  };
+  limits.on_started = [&state, guest](const std::string& name) { state.progress().started(guest, name); };
+  // The guest wrote the instance's record before it sent the result: keep
+  // RUN/run.json current, for --resume after the host itself was killed.
+  limits.on_finished = [&state, guest, dir, &record, kernel_release](const std::string& name, Status status) {
+    state.progress().finished(guest, name, status);
+    state.take_guest_record(record, name, dir);
+    state.save(kernel_release);
+  };
+  return limits;
+}
+
+void report_stuck_guest(const GuestSessionOutcome& outcome, const std::string& prefix) {
+  if (outcome.poweroff_stuck)
+    std::cerr << "daxtorture vm: " << prefix << "the guest had not powered off a minute after its runner exited "
+                 "(a sync stuck on a torn-down filesystem?); QEMU killed, no result lost" << std::endl;
+  if (outcome.runner_stuck)
+    std::cerr << "daxtorture vm: " << prefix << "the guest runner had neither started an instance nor exited "
+                 "long after its last result (stuck in the kernel?); QEMU killed, no result lost" << std::endl;
+}
+
+// What the guest took and did not report: a record whose result line
+// never arrived is taken now; the running instance gets the guest's fate,
+// the power cut's instance waits for the next boot, and one taken but
+// never started goes back to the queue. Returns whether the power cut's
+// instance is unfinished.
+bool settle_taken(PoolState& state, const GuestSessionOutcome& outcome, int guest, GuestRecord& record) {
+  const GuestPoolSettings& settings = state.settings();
+  const std::string dir = guest_folder(settings.run_dir, guest);
+  state.adopt_description(dir);
+  bool cut_unfinished = false;
+  for (const auto& entry : queue_entries(dir + "/taken")) {
+    state.take_guest_record(record, entry.name, dir);
+    if (state.has_result(entry.name)) continue;
+    if (entry.name == outcome.power_cut_for && !outcome.interrupted) {
+      cut_unfinished = true;
+    } else if (entry.name == outcome.last_running) {
+      InstanceResult result = running_instance_result(state.instance(entry.name), outcome, record.console_log);
+      if (!outcome.interrupted) {
+        make_directories(settings.run_dir + "/" + result.artifacts);
+        write_text_file(settings.run_dir + "/" + result.artifacts + "/" + kConsoleTail, outcome.console_tail);
+      }
+      state.add(record, result, true, guest);
+    } else {
+      put_back(dir + "/taken", queue_folder(settings.run_dir), entry);
+    }
+  }
+  return cut_unfinished;
+}
+
+void announce_next_boot(const NextBoot& next, const GuestSessionOutcome& outcome, const GuestHistory& history,
+                        const std::string& prefix, const std::string& run_dir) {
+  if (next.after_power_cut) {
+    std::cerr << "daxtorture vm: " << prefix << Progress::format_elapsed(outcome.seconds)
+              << " the power was cut for " << next.first << " (QEMU killed); booting again on the same NVDIMM"
+              << std::endl;
+    return;
+  }
+  std::cerr << "daxtorture vm: " << prefix << "the guest stopped with " << queue_entries(queue_folder(run_dir)).size()
+            << " instance(s) left in the queue; booting again (reboot " << history.reboots;
+  if (history.fruitless > 0)
+    std::cerr << "; " << history.fruitless << " boot(s) in a row without a verdict, of at most "
+              << kMaxFruitlessReboots;
+  std::cerr << ")" << std::endl;
 }
 
 // One guest's boots, until the queue is empty or it may not go on.
 void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool several, GuestRecord& record) {
   const GuestPoolSettings& settings = state.settings();
-  const std::string dir = guest_folder(settings.run_dir, guest);
   const std::string prefix = several ? "guest " + std::to_string(guest + 1) + ": " : "";
   prepare_guest_folder(settings.run_dir, guest);
   GuestHistory history;
   std::string first;  // the power cut's instance, for the next boot
   for (bool first_boot = true;; first_boot = false) {
-    fs::remove(dir + "/run.json");
+    fs::remove(guest_folder(settings.run_dir, guest) + "/run.json");
     write_text_file(settings.run_dir + "/.guest/run-" + launch.token + ".sh",
                     guest_run_script(launch, settings, guest, first));
-    std::vector<Instance> may_run;
-    if (!first.empty()) may_run.push_back(state.instance(first));
-    for (const auto& entry : queue_entries(queue_folder(settings.run_dir))) may_run.push_back(state.instance(entry.name));
-    GuestSessionLimits limits = session_limits(may_run, settings.timeout_scale, settings.hang_timeout_s);
-    limits.show_progress = !settings.quiet;
-    limits.label = prefix;
-    limits.on_ktap_line = [&](const std::string& line, const reports::KtapEvent& event) {
-      state.relay().guest_line(guest, line, event);
-    };
-    limits.on_started = [&](const std::string& name) { state.progress().started(guest, name); };
-    // The guest rewrote its run.json before it sent the result: keep
-    // RUN/run.json as current as a single guest kept it, for --resume
-    // after the host itself was killed.
-    limits.on_finished = [&](const std::string& name, Status status) {
-      state.progress().finished(guest, name, status);
-      absorb_guest_run(state, dir, record);
-      state.save(launch.kernel.release);
-    };
+    std::vector<Instance> may_run = instances_left(state, first);
+    GuestSessionLimits limits = guest_limits(state, may_run, guest, prefix, record, launch.kernel.release);
     if (!settings.quiet)
       std::cerr << "daxtorture vm: " << prefix << "booting " << launch.kernel.release << " (" << launch.kernel.label
                 << ") under " << launch.accel << ", " << may_run.size() << " instances left, results in "
@@ -168,35 +260,11 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
     GuestSessionOutcome outcome =
         boot_until_userspace(launch, settings.run_dir + "/" + record.console_log, limits, record.boots);
     state.relay().end_of_boot(guest);
-    if (outcome.poweroff_stuck)
-      std::cerr << "daxtorture vm: " << prefix << "the guest had not powered off a minute after its runner exited "
-                   "(a sync stuck on a torn-down filesystem?); QEMU killed, no result lost" << std::endl;
-    if (outcome.runner_stuck)
-      std::cerr << "daxtorture vm: " << prefix << "the guest runner had neither started an instance nor exited "
-                   "long after its last result (stuck in the kernel?); QEMU killed, no result lost" << std::endl;
+    report_stuck_guest(outcome, prefix);
     if (first_boot) record.first = outcome;
     record.last = outcome;
 
-    absorb_guest_run(state, dir, record);
-    // What it took and did not report: the running instance gets the
-    // guest's fate, the power cut's instance waits for the next boot, and
-    // one taken but never started goes back to the queue.
-    bool cut_unfinished = false;
-    for (const auto& entry : queue_entries(dir + "/taken")) {
-      if (state.has_result(entry.name)) continue;
-      if (entry.name == outcome.power_cut_for && !outcome.interrupted) {
-        cut_unfinished = true;
-      } else if (entry.name == outcome.last_running) {
-        InstanceResult result = running_instance_result(state.instance(entry.name), outcome, record.console_log);
-        if (!outcome.interrupted) {
-          make_directories(settings.run_dir + "/" + result.artifacts);
-          write_text_file(settings.run_dir + "/" + result.artifacts + "/" + kConsoleTail, outcome.console_tail);
-        }
-        state.add(record, result, true, guest);
-      } else {
-        put_back(dir + "/taken", queue_folder(settings.run_dir), entry);
-      }
-    }
+    bool cut_unfinished = settle_taken(state, outcome, guest, record);
     state.save(launch.kernel.release);
 
     history.fruitless = record.instances > verdicts_before ? 0 : history.fruitless + 1;
@@ -207,19 +275,10 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
     if (next.after_power_cut) {
       record_power_cut(settings.run_dir, outcome);
       ++history.power_cuts;
-      std::cerr << "daxtorture vm: " << prefix << Progress::format_elapsed(outcome.seconds)
-                << " the power was cut for " << first << " (QEMU killed); booting again on the same NVDIMM"
-                << std::endl;
     } else {
       ++history.reboots;
-      std::cerr << "daxtorture vm: " << prefix << "the guest stopped with "
-                << queue_entries(queue_folder(settings.run_dir)).size()
-                << " instance(s) left in the queue; booting again (reboot " << history.reboots;
-      if (history.fruitless > 0)
-        std::cerr << "; " << history.fruitless << " boot(s) in a row without a verdict, of at most "
-                  << kMaxFruitlessReboots;
-      std::cerr << ")" << std::endl;
     }
+    announce_next_boot(next, outcome, history, prefix, settings.run_dir);
     fs::remove(launch.ktap_file);
   }
   record.reboots = history.reboots;
@@ -306,6 +365,7 @@ GuestPoolResult run_guest_pool(const std::vector<QemuLaunch>& launches, const Gu
                   "  case $word in daxtorture.vm=*) token=${word#daxtorture.vm=} ;; esac\n"
                   "done\n"
                   "exec /bin/sh " + std::string(kGuestResults) + "/.guest/run-$token.sh\n");
+  forget_stale_records(settings);
   PoolState state(settings, relay, progress);
   GuestPoolResult result;
   result.guests.resize(launches.size());

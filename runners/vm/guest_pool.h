@@ -4,9 +4,11 @@
 // while the others keep running. Every guest writes its instances into the
 // one run folder (RUN/instances, through a link in its own folder
 // RUN/.guest/gN, where it keeps its run.json and what it took); the host
-// judges what a dead guest was running (guest_fate.h), feeds one KTAP
-// stream (ktap_relay.h) and one progress line, and keeps RUN/run.json
-// current after every boot, so an interrupted run can be resumed.
+// reads each instance's record once as its result line arrives
+// (runners/results/guest_record.h), judges what a dead guest was running
+// (guest_fate.h), feeds one KTAP stream (ktap_relay.h) and one progress
+// line, and rewrites RUN/run.json from the results it holds after every
+// result, so an interrupted run can be resumed.
 #pragma once
 
 #include <optional>

@@ -32,7 +32,6 @@ struct GuestSessionOutcome {
   double userspace_after_s = -1;    // boot time to the guest runner
   double first_instance_after_s = -1;
   double seconds = 0;
-  std::vector<reports::KtapResult> results;
   size_t planned = 0;
   std::string last_running;         // instance running when the guest stopped
   std::string console_tail;         // last lines of the console
@@ -63,6 +62,7 @@ struct GuestSessionLimits {
   // instead of this session's own progress lines (parallel guests share
   // one progress line).
   std::function<void(const std::string& name)> on_started;
+  // `name` is the instance's own, a repetition's "#N" kept.
   std::function<void(const std::string& name, Status status)> on_finished;
   std::string label;                // names the guest in messages ("guest 2: "), "" for one guest
 };

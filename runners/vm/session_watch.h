@@ -41,7 +41,8 @@ class SessionWatch {
 
  private:
   void on_running(const std::string& name, const std::string& text, Clock::time_point now);
-  void on_result(const std::string& name, Status status, Clock::time_point now);
+  // `described`: the instance as the KTAP result line names it.
+  void on_result(const std::string& described, Status status, Clock::time_point now);
 
   GuestSessionOutcome& outcome_;
   const GuestSessionLimits& limits_;
