@@ -140,43 +140,44 @@ void validate_bench_injections(const std::vector<std::string>& injections) {
                        "' for 'bench'; it knows fault_around, misaligned and device_delay");
 }
 
-int run_bench(const BenchRunOptions& options) {
-  validate_bench_injections(options.injections);
+namespace {
+RegionClaim claim_bench_region(const BenchRunOptions& options) {
   RegionClaim claim;
   if (!options.vm_token.empty()) claim = claim_vm_region(options.vm_token);
   else if (!options.region.empty()) claim = claim_host_region(options.region, options.yes_destroy);
   else if (options.yes_destroy) throw UsageError("--yes-destroy needs --region naming what may be destroyed");
   if (claim.owned && geteuid() != 0)
     throw UsageError("'daxtorture bench' on pmem needs root (it makes namespaces and filesystems)");
+  return claim;
+}
 
-  std::unique_ptr<NamespacePool> pool;
-  bench::PmemDevices devices;
-  std::string devdax_note;
-  if (claim.owned) {
-    pool = std::make_unique<NamespacePool>(claim.region);
-    devices.fsdax_block = pool->fsdax(NamespacePool::kFsdaxSize).block_device;
-    devices.devdax_2m = pool->devdax(kDevdax2mSize, 2ull << 20).dax_device;
-    try {
-      devices.devdax_1g = pool->devdax(kDevdax1gSize, 1ull << 30).dax_device;
-    } catch (const std::exception& error) {
-      devdax_note = std::string("devdax_1g left out: ") + error.what();
-      std::cerr << "daxtorture bench: " << devdax_note << "\n";
-    }
-  } else {
+// The namespaces the fault cases map, when a region is owned; a 1 GiB
+// devdax that does not fit is left out with a note.
+std::unique_ptr<NamespacePool> open_bench_devices(const RegionClaim& claim, bench::PmemDevices& devices,
+                                                  std::string& devdax_note) {
+  if (!claim.owned) {
     std::cerr << "daxtorture bench: no pmem region owned (--region with --yes-destroy, or 'daxtorture vm "
                  "bench'): only the anon and tmpfs baselines run\n";
+    return nullptr;
   }
-  FaultAroundOverride fault_around(injected(options, "fault_around"));
-  if (injected(options, "misaligned")) bench::inject_misaligned_mappings();
-  if (injected(options, "device_delay")) bench::inject_device_delay();
-  bench::IdleWatch idle_watch;
-  const bool virtual_clock = !options.icount.empty();
-  if (virtual_clock && !idle_watch.available())
-    throw UsageError("under icount every figure needs the idle check, which is unavailable here: " +
-                     idle_watch.why_not() + "; fix: a kernel with CONFIG_SCHEDSTATS, or --clock wall");
-  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  auto store = std::make_unique<bench::TargetStore>(devices, kMountPoint);
+  auto pool = std::make_unique<NamespacePool>(claim.region);
+  devices.fsdax_block = pool->fsdax(NamespacePool::kFsdaxSize).block_device;
+  devices.devdax_2m = pool->devdax(kDevdax2mSize, 2ull << 20).dax_device;
+  try {
+    devices.devdax_1g = pool->devdax(kDevdax1gSize, 1ull << 30).dax_device;
+  } catch (const std::exception& error) {
+    devdax_note = std::string("devdax_1g left out: ") + error.what();
+    std::cerr << "daxtorture bench: " << devdax_note << "\n";
+  }
+  return pool;
+}
 
+// What bench.json's context says of the machine, the devices and the
+// clock, so that two files are compared only when they are comparable.
+void record_bench_context(const BenchRunOptions& options, const RegionClaim& claim, const NamespacePool* pool,
+                          const std::string& devdax_note, const FaultAroundOverride& fault_around,
+                          const bench::IdleWatch& idle_watch, long cpus) {
+  const bool virtual_clock = !options.icount.empty();
   utsname names{};
   uname(&names);
   const std::string machine = options.machine;
@@ -197,9 +198,9 @@ int run_bench(const BenchRunOptions& options) {
   benchmark::AddCustomContext("mount_options", "fsdax_*: -o dax; xfs_pagecache: -o dax=never (same mkfs.xfs)");
   benchmark::AddCustomContext("fault_around_bytes", fault_around.value());
   if (!options.injections.empty()) {
-    std::string names;
-    for (const auto& name : options.injections) names += (names.empty() ? "" : " ") + name;
-    benchmark::AddCustomContext("injected_faults", names);
+    std::string injected_names;
+    for (const auto& name : options.injections) injected_names += (injected_names.empty() ? "" : " ") + name;
+    benchmark::AddCustomContext("injected_faults", injected_names);
   }
   benchmark::AddCustomContext("clock", virtual_clock ? "icount" : "wall");
   benchmark::AddCustomContext("clock_meaning", clock_meaning(options.icount));
@@ -219,6 +220,51 @@ int run_bench(const BenchRunOptions& options) {
       : "unavailable: " + idle_watch.why_not());
   benchmark::AddCustomContext("cpu_time", "thread CPU time per fault over the timed faults (counter cpu_us)");
   benchmark::AddCustomContext("daxtorture_build_type", DAXTORTURE_BUILD_TYPE);
+}
+
+// Google Benchmark over what is registered, its file made strict JSON
+// with cpu_time per fault; returns the wall time.
+double run_registered_benchmarks(const BenchRunOptions& options) {
+  std::vector<std::string> words = benchmark_argv(options);
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  int argc = static_cast<int>(words.size());
+  benchmark::Initialize(&argc, argv.data());
+  if (benchmark::ReportUnrecognizedArguments(argc, argv.data())) throw UsageError("unrecognized benchmark option");
+  auto started = std::chrono::steady_clock::now();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+void make_bench_file_strict(const BenchRunOptions& options) {
+  auto text = read_text_file(options.out);
+  if (!text) throw SetupError("Google Benchmark wrote no " + options.out);
+  write_file_atomically(options.out,
+                        reports::strict_bench_json(
+                            *text, {{"host_name", options.host_name.empty() ? this_host_name() : options.host_name}}));
+}
+}  // namespace
+
+int run_bench(const BenchRunOptions& options) {
+  validate_bench_injections(options.injections);
+  RegionClaim claim = claim_bench_region(options);
+  bench::PmemDevices devices;
+  std::string devdax_note;
+  std::unique_ptr<NamespacePool> pool = open_bench_devices(claim, devices, devdax_note);
+  FaultAroundOverride fault_around(injected(options, "fault_around"));
+  if (injected(options, "misaligned")) bench::inject_misaligned_mappings();
+  if (injected(options, "device_delay")) bench::inject_device_delay();
+  bench::IdleWatch idle_watch;
+  const bool virtual_clock = !options.icount.empty();
+  if (virtual_clock && !idle_watch.available())
+    throw UsageError("under icount every figure needs the idle check, which is unavailable here: " +
+                     idle_watch.why_not() + "; fix: a kernel with CONFIG_SCHEDSTATS, or --clock wall");
+  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  auto store = std::make_unique<bench::TargetStore>(devices, kMountPoint);
+
+  record_bench_context(options, claim, pool.get(), devdax_note, fault_around, idle_watch, cpus);
   std::string left_out;
   std::vector<bench::FaultCase> cases = cases_for(virtual_clock, cpus, left_out);
   if (!left_out.empty()) benchmark::AddCustomContext("left_out", left_out);
@@ -230,28 +276,10 @@ int run_bench(const BenchRunOptions& options) {
   rules.idle_watch = idle_watch.available();
   size_t registered = bench::register_fault_benchmarks(*store, cases, rules);
   std::cerr << "daxtorture bench: " << registered << " benchmarks registered, JSON to " << options.out << "\n";
-
-  std::vector<std::string> words = benchmark_argv(options);
-  std::vector<char*> argv;
-  for (auto& word : words) argv.push_back(word.data());
-  argv.push_back(nullptr);
-  int argc = static_cast<int>(words.size());
-  benchmark::Initialize(&argc, argv.data());
-  if (benchmark::ReportUnrecognizedArguments(argc, argv.data())) throw UsageError("unrecognized benchmark option");
-  auto started = std::chrono::steady_clock::now();
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double wall = run_registered_benchmarks(options);
   store.reset();   // unmounts before the namespaces go
   pool.reset();
-  // Google Benchmark's file made strict JSON with cpu_time per fault.
-  {
-    auto text = read_text_file(options.out);
-    if (!text) throw SetupError("Google Benchmark wrote no " + options.out);
-    write_file_atomically(options.out, reports::strict_bench_json(
-                                           *text, {{"host_name", options.host_name.empty() ? this_host_name()
-                                                                                           : options.host_name}}));
-  }
+  make_bench_file_strict(options);
 
   print_summary(options.out, wall);
   reports::BenchFile file = reports::load_bench_json(options.out);

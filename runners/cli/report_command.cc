@@ -123,86 +123,97 @@ int history_main(const std::string& dir, const std::string& output) {
   return 0;
 }
 
-}  // namespace
-
-int report_main(Args& args) {
-  std::string output, junit, markdown, known_failures, kcidb, ktap, artifacts_url, expectations,
-      history;
+struct ReportOptions {
+  std::string output, junit, markdown, known_failures, kcidb, ktap, artifacts_url, expectations, history;
   std::vector<std::string> run_dirs;
+};
+
+ReportOptions parse_report_options(Args& args) {
+  ReportOptions o;
   while (!args.done()) {
     if (auto option = args.option()) {
-      if (*option == "-o" || *option == "--output") output = args.value(*option);
-      else if (*option == "--junit") junit = args.value(*option);
-      else if (*option == "--markdown") markdown = args.value(*option);
-      else if (*option == "--known-failures") known_failures = args.value(*option);
-      else if (*option == "--kcidb") kcidb = args.value(*option);
-      else if (*option == "--ktap") ktap = args.value(*option);
-      else if (*option == "--artifacts-url") artifacts_url = args.value(*option);
-      else if (*option == "--expectations") expectations = args.value(*option);
-      else if (*option == "--history") history = args.value(*option);
+      if (*option == "-o" || *option == "--output") o.output = args.value(*option);
+      else if (*option == "--junit") o.junit = args.value(*option);
+      else if (*option == "--markdown") o.markdown = args.value(*option);
+      else if (*option == "--known-failures") o.known_failures = args.value(*option);
+      else if (*option == "--kcidb") o.kcidb = args.value(*option);
+      else if (*option == "--ktap") o.ktap = args.value(*option);
+      else if (*option == "--artifacts-url") o.artifacts_url = args.value(*option);
+      else if (*option == "--expectations") o.expectations = args.value(*option);
+      else if (*option == "--history") o.history = args.value(*option);
       else unknown_option("report", *option);
     } else {
-      run_dirs.push_back(args.positional());
+      o.run_dirs.push_back(args.positional());
     }
   }
-  if (!history.empty()) {
-    if (!run_dirs.empty())
-      throw UsageError("--history takes the folder of runs, not run folders as well; fix: drop " +
-                       run_dirs.front());
-    return history_main(history, output);
-  }
-  if (run_dirs.empty()) throw UsageError("name at least one run folder (results/RUN_ID)");
-  for (const auto& [option, value] :
-       {std::pair<const char*, std::string>{"--known-failures", known_failures},
-        {"--kcidb", kcidb},
-        {"--ktap", ktap}})
-    if (!value.empty() && run_dirs.size() != 1)
-      throw UsageError(std::string(option) + " describes one run: name exactly one run folder");
-  // Each run is kept where it is: the pages point into these.
-  std::vector<RunResult> runs;
-  runs.reserve(run_dirs.size());
-  for (const auto& dir : run_dirs) {
-    runs.push_back(load_run(dir));
-    if (!expectations.empty()) rejudge(expectations, runs.back());
-  }
+  return o;
+}
 
-  std::vector<reports::HtmlRun> pages;
-  for (size_t i = 0; i < runs.size(); ++i)
-    pages.push_back(html_run_for(run_dirs[i], runs[i], link_prefix(run_dirs[i], output)));
-  std::ostringstream html;
-  std::string title = "daxtorture: ";
-  for (size_t i = 0; i < runs.size(); ++i)
-    title += (i ? " vs " : "") + runs[i].info.kernel_release;
-  reports::write_html(html, pages, title);
-  write_output(output, html.str());
-  if (!junit.empty()) {
+// JUnit, KCIDB, KTAP, Markdown and known failures, each when asked for.
+void write_other_reports(const ReportOptions& o, const std::vector<RunResult>& runs) {
+  if (!o.junit.empty()) {
     std::ostringstream xml;
     reports::write_junit(xml, runs);
-    write_file_atomically(junit, xml.str());
+    write_file_atomically(o.junit, xml.str());
   }
-  if (!kcidb.empty())
-    write_file_atomically(
-        kcidb, reports::to_kcidb(runs.front(), kcidb_options_for(run_dirs.front(), runs.front(),
-                                                                 artifacts_url)).dump(2) + "\n");
-  if (!ktap.empty()) {
+  if (!o.kcidb.empty())
+    write_file_atomically(o.kcidb, reports::to_kcidb(runs.front(), kcidb_options_for(o.run_dirs.front(), runs.front(),
+                                                                                   o.artifacts_url)).dump(2) + "\n");
+  if (!o.ktap.empty()) {
     std::ostringstream text;
     reports::write_ktap_document(text, runs.front());
-    write_file_atomically(ktap, text.str());
+    write_file_atomically(o.ktap, text.str());
   }
-  if (!markdown.empty()) {
+  if (!o.markdown.empty()) {
     std::ostringstream table;
     for (const auto& run : runs) {
       table << "### " << run.info.kernel_release << " (" << run.info.run_id << ")\n\n";
       reports::write_markdown_table(table, run);
       table << "\n";
     }
-    write_file_atomically(markdown, table.str());
+    write_file_atomically(o.markdown, table.str());
   }
-  if (!known_failures.empty()) {
+  if (!o.known_failures.empty()) {
     std::ostringstream text;
     reports::write_known_failures(text, runs.front());
-    write_file_atomically(known_failures, text.str());
+    write_file_atomically(o.known_failures, text.str());
   }
+}
+}  // namespace
+
+int report_main(Args& args) {
+  ReportOptions o = parse_report_options(args);
+  if (!o.history.empty()) {
+    if (!o.run_dirs.empty())
+      throw UsageError("--history takes the folder of runs, not run folders as well; fix: drop " +
+                       o.run_dirs.front());
+    return history_main(o.history, o.output);
+  }
+  if (o.run_dirs.empty()) throw UsageError("name at least one run folder (results/RUN_ID)");
+  for (const auto& [option, value] :
+       {std::pair<const char*, std::string>{"--known-failures", o.known_failures},
+        {"--kcidb", o.kcidb},
+        {"--ktap", o.ktap}})
+    if (!value.empty() && o.run_dirs.size() != 1)
+      throw UsageError(std::string(option) + " describes one run: name exactly one run folder");
+  // Each run is kept where it is: the pages point into these.
+  std::vector<RunResult> runs;
+  runs.reserve(o.run_dirs.size());
+  for (const auto& dir : o.run_dirs) {
+    runs.push_back(load_run(dir));
+    if (!o.expectations.empty()) rejudge(o.expectations, runs.back());
+  }
+
+  std::vector<reports::HtmlRun> pages;
+  for (size_t i = 0; i < runs.size(); ++i)
+    pages.push_back(html_run_for(o.run_dirs[i], runs[i], link_prefix(o.run_dirs[i], o.output)));
+  std::ostringstream html;
+  std::string title = "daxtorture: ";
+  for (size_t i = 0; i < runs.size(); ++i)
+    title += (i ? " vs " : "") + runs[i].info.kernel_release;
+  reports::write_html(html, pages, title);
+  write_output(o.output, html.str());
+  write_other_reports(o, runs);
   return 0;
 }
 

@@ -144,17 +144,12 @@ KernelOrigin read_kernel_origin(const std::string& path) {
   return o;
 }
 
-KernelBuild build_kernel(const BuildRequest& request) {
-  // The tree first: a wrong path is the user's first mistake to hear of,
-  // whatever this machine lacks to build it.
-  GitTree tree(request.tree);
-  require_build_tools();
-  Phases phases(request.quiet);
-  std::string cache = kernel_cache_dir() + "/builds";
+namespace {
+// The O= folder of the tree and base config, with room for a build.
+std::string object_tree(const GitTree& tree, const BuildRequest& request, const std::string& cache) {
   make_directories(cache + "/obj");
-  std::string tree_name = fs::path(tree.path()).filename();
-  std::string objtree = cache + "/obj/" + tree_name + "-" + sha256_hex(tree.path()).substr(0, 8) + "-" +
-                        request.recipe.base_key();
+  std::string objtree = cache + "/obj/" + fs::path(tree.path()).filename().string() + "-" +
+                        sha256_hex(tree.path()).substr(0, 8) + "-" + request.recipe.base_key();
   // A cold build needs about 3 GB of objects plus the ccache; a warm one little.
   double needed = fs::exists(objtree + "/vmlinux") ? 1.0 : 6.0;
   double free = free_gib(cache);
@@ -164,12 +159,12 @@ KernelBuild build_kernel(const BuildRequest& request) {
                      std::to_string(static_cast<int>(needed)) + " GiB; fix: free space there or point "
                      "DAXTORTURE_CACHE at a bigger disk");
   make_directories(objtree);
+  return objtree;
+}
 
-  std::string commit = tree.head();
-  bool dirty = tree.dirty();
-  std::string log = objtree + "/daxtorture-build.log";
-  write_text_file(log, "");
-  int jobs = request.jobs > 0 ? request.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+// The make command every step shares, with ccache set up for it.
+std::vector<std::string> make_command(const GitTree& tree, const BuildRequest& request, const std::string& objtree,
+                                      int jobs, const Phases& phases) {
   std::string ancestor = common_ancestor(tree.path(), objtree);
   std::vector<std::string> make;
   if (request.nice > 0) make = {"nice", "-n", std::to_string(request.nice)};
@@ -190,8 +185,13 @@ KernelBuild build_kernel(const BuildRequest& request) {
   setenv("CCACHE_NOHASHDIR", "1", 1);
   setenv("CCACHE_MAXSIZE", "20G", 1);
   if (!ccache) phases.say("ccache is not installed: every build compiles from scratch; fix: apt-get install ccache");
+  return make;
+}
 
-  phases.say("configuring " + request.recipe.name() + " in " + objtree);
+// Configures the tree; returns the .config, which must keep every option
+// of the recipe's fragment.
+std::string configure(const GitTree& tree, const BuildRequest& request, const std::vector<std::string>& make,
+                      const std::string& objtree, const std::string& log) {
   try {
     make_kernel_config(make, request.recipe, objtree, log);
   } catch (const SetupError& error) {
@@ -208,8 +208,16 @@ KernelBuild build_kernel(const BuildRequest& request) {
                      request.recipe.fragment + ": " + list + "; fix: add what they depend on to "
                      "that fragment (or to --base-config)");
   }
+  return config_text;
+}
+
+// Where the build goes in the cache (by commit, local changes and
+// config), and what run.json will say of its kernel.
+// `commit` and `dirty`: the tree as it was before the build began.
+KernelBuild planned_build(const GitTree& tree, const BuildRequest& request, const std::string& cache,
+                          const std::string& commit, bool dirty, const std::string& config_text) {
   std::string config_sha = sha256_hex(config_text);
-  std::string key = tree_name + "-" + commit.substr(0, 12) +
+  std::string key = fs::path(tree.path()).filename().string() + "-" + commit.substr(0, 12) +
                     (dirty ? "-dirty-" + tree.diff_sha256().substr(0, 8) : "") + "-" + config_sha.substr(0, 12);
   KernelBuild build;
   build.entry = cache + "/" + key;
@@ -229,33 +237,22 @@ KernelBuild build_kernel(const BuildRequest& request) {
   origin.config_name = request.recipe.name();
   origin.compiler = config_string(config_text, "CONFIG_CC_VERSION_TEXT");
   origin.architecture = "x86_64";
+  return build;
+}
 
-  if (fs::exists(build.entry + "/complete")) {
-    build.reused = true;
-    build.release = bzimage_release(build.image);
-    phases.say("reusing the build of " + origin.describe + " in " + build.entry);
-    return build;
-  }
-  phases.say("compiling bzImage and modules of " + origin.describe + " with -j" + std::to_string(jobs) +
-             " (log: " + log + ")");
-  std::vector<std::string> compile = make;
-  compile.insert(compile.end(), {"bzImage", "modules"});
-  int status = run_logged({compile, "", {}, log,
-                           [&](double) { phases.say("compiling: " + compile_progress(log)); }, 60});
-  if (status != 0)
-    throw BuildFailed("building " + origin.describe + " failed (make exit " + std::to_string(status) +
-                      "):\n" + failure_lines(log) + "whole log: " + log);
-
+// Installs the modules and the image into ENTRY.partial, then renames it
+// to ENTRY: a cache entry is whole or absent.
+void install_build(const std::vector<std::string>& make, const std::string& objtree, const std::string& log,
+                   KernelBuild& build) {
   std::string partial = build.entry + ".partial";
   fs::remove_all(partial);
   make_directories(partial + "/modules");
-  phases.say("installing modules");
   std::vector<std::string> install = make;
   install.insert(install.end(), {"INSTALL_MOD_PATH=" + partial + "/modules", "INSTALL_MOD_STRIP=1",
                                  "modules_install"});
-  status = run_logged({install, "", {}, log, nullptr, 30});
+  int status = run_logged({install, "", {}, log, nullptr, 30});
   if (status != 0)
-    throw BuildFailed("modules_install of " + origin.describe + " failed (exit " +
+    throw BuildFailed("modules_install of " + build.origin.describe + " failed (exit " +
                       std::to_string(status) + "):\n" + file_tail(log, 8) + "whole log: " + log);
   build.release = chomp(read_text_file(objtree + "/include/config/kernel.release").value_or(""));
   // modules_install links build/ to the O= folder, which the next step rebuilds.
@@ -263,12 +260,50 @@ KernelBuild build_kernel(const BuildRequest& request) {
   fs::copy_file(objtree + "/arch/x86/boot/bzImage", partial + "/bzImage");
   fs::copy_file(objtree + "/.config", partial + "/.config");
   fs::copy_file(log, partial + "/build.log");
-  write_kernel_origin(partial + "/kernel-origin.txt", origin);
+  write_kernel_origin(partial + "/kernel-origin.txt", build.origin);
   write_text_file(partial + "/complete", "");
   fs::remove_all(build.entry);
   fs::rename(partial, build.entry);
+}
+}  // namespace
+
+KernelBuild build_kernel(const BuildRequest& request) {
+  // The tree first: a wrong path is the user's first mistake to hear of,
+  // whatever this machine lacks to build it.
+  GitTree tree(request.tree);
+  require_build_tools();
+  Phases phases(request.quiet);
+  std::string cache = kernel_cache_dir() + "/builds";
+  std::string objtree = object_tree(tree, request, cache);
+  std::string commit = tree.head();
+  bool dirty = tree.dirty();
+  std::string log = objtree + "/daxtorture-build.log";
+  write_text_file(log, "");
+  int jobs = request.jobs > 0 ? request.jobs : static_cast<int>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN)));
+  std::vector<std::string> make = make_command(tree, request, objtree, jobs, phases);
+
+  phases.say("configuring " + request.recipe.name() + " in " + objtree);
+  std::string config_text = configure(tree, request, make, objtree, log);
+  KernelBuild build = planned_build(tree, request, cache, commit, dirty, config_text);
+  if (fs::exists(build.entry + "/complete")) {
+    build.reused = true;
+    build.release = bzimage_release(build.image);
+    phases.say("reusing the build of " + build.origin.describe + " in " + build.entry);
+    return build;
+  }
+  phases.say("compiling bzImage and modules of " + build.origin.describe + " with -j" + std::to_string(jobs) +
+             " (log: " + log + ")");
+  std::vector<std::string> compile = make;
+  compile.insert(compile.end(), {"bzImage", "modules"});
+  int status = run_logged({compile, "", {}, log,
+                           [&](double) { phases.say("compiling: " + compile_progress(log)); }, 60});
+  if (status != 0)
+    throw BuildFailed("building " + build.origin.describe + " failed (make exit " + std::to_string(status) +
+                      "):\n" + failure_lines(log) + "whole log: " + log);
+  phases.say("installing modules");
+  install_build(make, objtree, log, build);
   build.seconds = phases.elapsed();
-  phases.say("built " + build.release + " (" + origin.describe + ") in " + whole_seconds(build.seconds) +
+  phases.say("built " + build.release + " (" + build.origin.describe + ") in " + whole_seconds(build.seconds) +
              " s: " + build.entry);
   return build;
 }

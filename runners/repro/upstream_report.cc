@@ -160,6 +160,68 @@ std::string default_source_tree(const std::string& release) {
   return fs::exists(tree) ? tree : "";
 }
 
+// The console the report shows: the reproducer's when the finding has one
+// from this release (what the reader will see when running it), the
+// instance's slice otherwise.
+struct Excerpt {
+  std::string text, source;
+};
+
+Excerpt report_excerpt(const FailedInstance& failed, const std::string& finding_dir, const std::string& release) {
+  Excerpt excerpt{console_excerpt(failed), "the instance's kernel log slice"};
+  ReproducerConsole own = reproducer_console(finding_dir.empty() ? "" : file_or(finding_dir + "/console.txt"));
+  if (!own.excerpt.empty() && own.release == release) {
+    excerpt = {own.excerpt, "the reproducer's console, " + finding_dir + "/console.txt"};
+  } else if (!own.excerpt.empty()) {
+    std::cerr << "daxtorture repro: " << finding_dir << "/console.txt is from " << own.release << ", the run from "
+              << release << "; the report shows the instance's kernel log slice instead" << std::endl;
+  }
+  return excerpt;
+}
+
+// The finding names the files at fault first: a stack shows where the
+// damage was found (brd copying into a freed page), not who freed it, and
+// a check that prints a line ("bad pud") has no stack at all. Then the
+// stack's top file (two when the finding names none).
+std::vector<std::string> files_at_fault(const std::string& finding_dir, const DecodedStack& stack) {
+  std::vector<std::string> files;
+  std::istringstream named(finding_dir.empty() ? "" : file_or(finding_dir + "/files"));
+  for (std::string line; std::getline(named, line);) {
+    std::string file = line.substr(0, line.find_first_of(" \t#"));
+    if (!file.empty()) files.push_back(file);
+  }
+  size_t from_stack = 0;
+  const size_t stack_files = files.empty() ? 2 : 1;
+  for (const auto& file : stack.files)
+    if (from_stack < stack_files && std::find(files.begin(), files.end(), file) == files.end()) {
+      files.push_back(file);
+      ++from_stack;
+    }
+  return files;
+}
+
+// Subject and description: the finding's summary (first line: subject),
+// or the first kernel line.
+struct Subject {
+  std::string subject, description;
+};
+
+Subject report_subject(const FailedInstance& failed, const std::string& finding_dir,
+                       const std::vector<std::string>& files, const std::string& release) {
+  std::string summary = finding_dir.empty() ? "" : file_or(finding_dir + "/summary");
+  if (!summary.empty()) {
+    size_t newline = summary.find('\n');
+    return {summary.substr(0, newline), newline == std::string::npos ? "" : summary.substr(newline + 1)};
+  }
+  std::string first = failed.instance.kernel_findings.empty() ? status_name(failed.instance.status)
+                                                              : failed.instance.kernel_findings.front().line;
+  first = std::regex_replace(first, std::regex(R"(^\[ *[0-9.]+\] )"), "");
+  std::string area = files.empty() ? "mm" : fs::path(files.front()).parent_path().string();
+  return {"[BUG] " + area + ": " + first.substr(0, 70), "daxtorture's " + failed.instance.name + " ends " +
+                                                            status_name(failed.instance.status) + " on " + release +
+                                                            ".\n"};
+}
+
 }  // namespace
 
 void write_upstream_report(const std::string& instance_dir, const std::string& finding_dir,
@@ -172,52 +234,12 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
   const std::string source_tree = source_tree_option.empty() ? default_source_tree(release) : source_tree_option;
   const std::string debug_dir = origin.package.empty() ? "" : kernel_cache_dir() + "/" + origin.package + "/dbg";
 
-  // The reproducer's console when the finding has one from this release:
-  // what the reader will see when running it. The instance's slice
-  // otherwise.
-  std::string excerpt = console_excerpt(failed), excerpt_source = "the instance's kernel log slice";
-  ReproducerConsole own = reproducer_console(finding_dir.empty() ? "" : file_or(finding_dir + "/console.txt"));
-  if (!own.excerpt.empty() && own.release == release) {
-    excerpt = own.excerpt;
-    excerpt_source = "the reproducer's console, " + finding_dir + "/console.txt";
-  } else if (!own.excerpt.empty()) {
-    std::cerr << "daxtorture repro: " << finding_dir << "/console.txt is from " << own.release << ", the run from "
-              << release << "; the report shows the instance's kernel log slice instead" << std::endl;
-  }
-  DecodedStack stack = decode_stack(excerpt, release, debug_dir, source_tree, origin.package);
+  Excerpt excerpt = report_excerpt(failed, finding_dir, release);
+  DecodedStack stack = decode_stack(excerpt.text, release, debug_dir, source_tree, origin.package);
   if (!stack.note.empty()) std::cerr << "daxtorture repro: " << stack.note << std::endl;
-  // The finding names the files at fault first: a stack shows where the
-  // damage was found (brd copying into a freed page), not who freed it,
-  // and a check that prints a line ("bad pud") has no stack at all. Then
-  // the stack's top file (two when the finding names none).
-  std::vector<std::string> files;
-  std::istringstream named(finding_dir.empty() ? "" : file_or(finding_dir + "/files"));
-  for (std::string line; std::getline(named, line);) {
-    std::string file = line.substr(0, line.find_first_of(" \t#"));
-    if (!file.empty()) files.push_back(file);
-  }
-  size_t from_stack = 0;
-  const size_t stack_files = files.empty() ? 2 : 1;
-  for (const auto& file : stack.files)
-    if (from_stack < stack_files && std::find(files.begin(), files.end(), file) == files.end()) files.push_back(file), ++from_stack;
+  std::vector<std::string> files = files_at_fault(finding_dir, stack);
   Recipients recipients = recipients_for(files, source_tree);
-
-  // Subject and description: the finding's summary (first line: subject),
-  // or the first kernel line.
-  std::string summary = finding_dir.empty() ? "" : file_or(finding_dir + "/summary");
-  std::string subject, description;
-  if (!summary.empty()) {
-    subject = summary.substr(0, summary.find('\n'));
-    description = summary.find('\n') == std::string::npos ? "" : summary.substr(summary.find('\n') + 1);
-  } else {
-    std::string first = failed.instance.kernel_findings.empty() ? status_name(failed.instance.status)
-                                                                : failed.instance.kernel_findings.front().line;
-    first = std::regex_replace(first, std::regex(R"(^\[ *[0-9.]+\] )"), "");
-    std::string area = files.empty() ? "mm" : fs::path(files.front()).parent_path().string();
-    subject = "[BUG] " + area + ": " + first.substr(0, 70);
-    description = "daxtorture's " + failed.instance.name + " ends " + status_name(failed.instance.status) +
-                  " on " + release + ".\n";
-  }
+  auto [subject, description] = report_subject(failed, finding_dir, files, release);
 
   std::ostringstream mail;
   mail << "To: " << joined(recipients.to, ",\n    ") << "\n";
@@ -232,7 +254,7 @@ void write_upstream_report(const std::string& instance_dir, const std::string& f
                             : indented(releases))
        << "\n";
   mail << config_section(failed) << "\n";
-  mail << "Console on " << release << " (" << excerpt_source << "; " << (stack.note.empty() ? "decoded with scripts/decode_stacktrace.sh and Debian's -dbg vmlinux"
+  mail << "Console on " << release << " (" << excerpt.source << "; " << (stack.note.empty() ? "decoded with scripts/decode_stacktrace.sh and Debian's -dbg vmlinux"
                                             : stack.note)
        << "):\n\n" << indented(stack.text) << "\n";
   if (!finding_dir.empty()) {

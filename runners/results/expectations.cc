@@ -100,89 +100,112 @@ bool ExpectationFile::covers(const std::string& kernel_release) const {
   return false;
 }
 
+namespace {
+// One line of an expectations file: where it is, for the messages, and
+// where its first word starts.
+struct ExpectationLine {
+  const std::string& path;
+  int number;
+  const std::string& text;
+  size_t start;
+  std::string where(size_t column) const { return dt::where(path, number, column); }
+};
+
+// "kernel: REGEX" over uname -r.
+std::string kernel_pattern(const ExpectationLine& line) {
+  size_t value = line.text.find_first_not_of(" \t", line.start + 7);
+  if (value == std::string::npos)
+    throw UsageError(line.where(line.start) + "'kernel:' needs a regex over uname -r; fix: "
+                     "e.g. kernel: ^6\\.1\\.0-[0-9]+-amd64$");
+  std::string pattern = line.text.substr(value);
+  if (size_t at = overlong_regex_number(pattern); at != std::string_view::npos)
+    throw UsageError(line.where(value + at) + "bad kernel regex: a number of more "
+                     "than 9 digits; fix: use [0-9]+ or a shorter count");
+  // PCRE2, as the kernel-log patterns: std::regex's executor recursed per
+  // character and a fuzzed pattern ran for minutes.
+  try {
+    Regex check(pattern);
+  } catch (const RegexError& error) {
+    throw UsageError(line.where(value) + "bad kernel regex: " + error.what() + " (at pattern offset " +
+                     std::to_string(error.offset) + "); fix: write a Perl-compatible regex");
+  }
+  return pattern;
+}
+
+// "version: >=6.6 <6.15".
+std::string version_range(const ExpectationLine& line) {
+  size_t value = line.text.find_first_not_of(" \t", line.start + 8);
+  std::string range = value == std::string::npos ? "" : line.text.substr(value);
+  std::istringstream range_words(range);
+  std::string word, op;
+  std::vector<int> bound;
+  bool valid = !range.empty();
+  while (valid && range_words >> word) valid = parse_version_word(word, &op, &bound);
+  if (!valid)
+    throw UsageError(line.where(value == std::string::npos ? line.start : value) + "bad version range '" + range +
+                     "'; fix: e.g. 'version: 6.12' or 'version: >=6.6 <6.15'");
+  return range;
+}
+
+// "dax-rework: yes|no": 1 or 0.
+int dax_rework(const ExpectationLine& line) {
+  const std::string& text = line.text;
+  size_t value = text.find_first_not_of(" \t", line.start + 11);
+  std::string answer = value == std::string::npos ? "" : text.substr(value, text.find_last_not_of(" \t") + 1 - value);
+  if (answer != "yes" && answer != "no")
+    throw UsageError(line.where(value == std::string::npos ? line.start : value) +
+                     "'dax-rework:' takes yes or no; fix: 'dax-rework: no' for kernels before v6.15");
+  return answer == "yes" ? 1 : 0;
+}
+
+// "INSTANCE STATUS[|STATUS...] note".
+KnownFailure known_failure(const ExpectationLine& line) {
+  std::istringstream words(line.text);
+  KnownFailure known;
+  std::string status_word;
+  words >> known.instance >> status_word;
+  size_t status_column = line.text.find(status_word, line.start + known.instance.size());
+  if (status_word.empty())
+    throw UsageError(line.where(line.start) + "expected 'INSTANCE STATUS note'; fix: name "
+                     "the verdict the instance is known to get (FAIL, TIMEOUT, BROKEN, CRASH)");
+  std::istringstream alternatives(status_word);
+  for (std::string word; std::getline(alternatives, word, '|');) {
+    auto status = parse_status(word);
+    if (!status || !status_is_failure(*status))
+      throw UsageError(line.where(status_column) + "'" + word +
+                       "' is not a failing verdict; fix: use FAIL, TIMEOUT, BROKEN or CRASH, "
+                       "or alternatives such as CRASH|TIMEOUT");
+    known.statuses.push_back(*status);
+  }
+  if (status_word.back() == '|')
+    throw UsageError(line.where(status_column + status_word.size() - 1) +
+                     "a '|' with no verdict after it; fix: e.g. CRASH|TIMEOUT");
+  std::getline(words, known.note);
+  size_t note_start = known.note.find_first_not_of(" \t");
+  known.note = note_start == std::string::npos ? "" : known.note.substr(note_start);
+  if (known.note.empty())
+    throw UsageError(line.where(line.text.size()) + "a known failure needs a note; fix: say "
+                     "why it fails and where it was seen");
+  known.line = line.number;
+  return known;
+}
+}  // namespace
+
 ExpectationFile parse_expectations(const std::string& text, const std::string& path) {
   ExpectationFile file;
   file.path = path;
   std::istringstream lines(text);
-  std::string line;
+  std::string text_line;
   int number = 0;
-  while (std::getline(lines, line)) {
+  while (std::getline(lines, text_line)) {
     ++number;
-    size_t start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    if (line.compare(start, 7, "kernel:") == 0) {
-      size_t value = line.find_first_not_of(" \t", start + 7);
-      if (value == std::string::npos)
-        throw UsageError(where(path, number, start) + "'kernel:' needs a regex over uname -r; fix: "
-                         "e.g. kernel: ^6\\.1\\.0-[0-9]+-amd64$");
-      std::string pattern = line.substr(value);
-      if (size_t at = overlong_regex_number(pattern); at != std::string_view::npos)
-        throw UsageError(where(path, number, value + at) + "bad kernel regex: a number of more "
-                         "than 9 digits; fix: use [0-9]+ or a shorter count");
-      // PCRE2, as the kernel-log patterns: std::regex's executor recursed per
-      // character and a fuzzed pattern ran for minutes.
-      try {
-        Regex check(pattern);
-      } catch (const RegexError& error) {
-        throw UsageError(where(path, number, value) + "bad kernel regex: " + error.what() +
-                         " (at pattern offset " + std::to_string(error.offset) +
-                         "); fix: write a Perl-compatible regex");
-      }
-      file.kernel_patterns.push_back(pattern);
-      continue;
-    }
-    if (line.compare(start, 8, "version:") == 0) {
-      size_t value = line.find_first_not_of(" \t", start + 8);
-      std::string range = value == std::string::npos ? "" : line.substr(value);
-      std::istringstream range_words(range);
-      std::string word, op;
-      std::vector<int> bound;
-      bool valid = !range.empty();
-      while (valid && range_words >> word) valid = parse_version_word(word, &op, &bound);
-      if (!valid)
-        throw UsageError(where(path, number, value == std::string::npos ? start : value) +
-                         "bad version range '" + range + "'; fix: e.g. 'version: 6.12' or "
-                         "'version: >=6.6 <6.15'");
-      file.version_ranges.push_back(range);
-      continue;
-    }
-    if (line.compare(start, 11, "dax-rework:") == 0) {
-      size_t value = line.find_first_not_of(" \t", start + 11);
-      std::string answer = value == std::string::npos ? "" : line.substr(value, line.find_last_not_of(" \t") + 1 - value);
-      if (answer != "yes" && answer != "no")
-        throw UsageError(where(path, number, value == std::string::npos ? start : value) +
-                         "'dax-rework:' takes yes or no; fix: 'dax-rework: no' for kernels before v6.15");
-      file.dax_rework = answer == "yes" ? 1 : 0;
-      continue;
-    }
-    std::istringstream words(line);
-    KnownFailure known;
-    std::string status_word;
-    words >> known.instance >> status_word;
-    size_t status_column = line.find(status_word, start + known.instance.size());
-    if (status_word.empty())
-      throw UsageError(where(path, number, start) + "expected 'INSTANCE STATUS note'; fix: name "
-                       "the verdict the instance is known to get (FAIL, TIMEOUT, BROKEN, CRASH)");
-    std::istringstream alternatives(status_word);
-    for (std::string word; std::getline(alternatives, word, '|');) {
-      auto status = parse_status(word);
-      if (!status || !status_is_failure(*status))
-        throw UsageError(where(path, number, status_column) + "'" + word +
-                         "' is not a failing verdict; fix: use FAIL, TIMEOUT, BROKEN or CRASH, "
-                         "or alternatives such as CRASH|TIMEOUT");
-      known.statuses.push_back(*status);
-    }
-    if (status_word.back() == '|')
-      throw UsageError(where(path, number, status_column + status_word.size() - 1) +
-                       "a '|' with no verdict after it; fix: e.g. CRASH|TIMEOUT");
-    std::getline(words, known.note);
-    size_t note_start = known.note.find_first_not_of(" \t");
-    known.note = note_start == std::string::npos ? "" : known.note.substr(note_start);
-    if (known.note.empty())
-      throw UsageError(where(path, number, line.size()) + "a known failure needs a note; fix: say "
-                       "why it fails and where it was seen");
-    known.line = number;
-    file.known.push_back(known);
+    size_t start = text_line.find_first_not_of(" \t");
+    if (start == std::string::npos || text_line[start] == '#') continue;
+    ExpectationLine line{path, number, text_line, start};
+    if (text_line.compare(start, 7, "kernel:") == 0) file.kernel_patterns.push_back(kernel_pattern(line));
+    else if (text_line.compare(start, 8, "version:") == 0) file.version_ranges.push_back(version_range(line));
+    else if (text_line.compare(start, 11, "dax-rework:") == 0) file.dax_rework = dax_rework(line);
+    else file.known.push_back(known_failure(line));
   }
   if (file.kernel_patterns.empty() && file.version_ranges.empty() && !file.known.empty())
     throw UsageError(path + ": no 'kernel:' or 'version:' line; fix: say which kernels these failures "

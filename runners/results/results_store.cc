@@ -75,17 +75,22 @@ RunResult load_run(const std::string& run_dir) {
   }
 }
 
-InstanceResult not_run_result(const Instance& instance, Status status, const std::string& reason) {
+InstanceResult started_result(const Instance& instance) {
   InstanceResult result;
   result.name = instance.name();
   result.workload = instance.workload->spec.name;
   result.fs = instance.fs;
   result.variant = instance.variant;
   result.fixes = instance.workload->spec.fixes;
-  result.status = status;
-  result.reason = reason;
   result.started_at = utc_timestamp();
   result.artifacts = instance_folder(result.name);
+  return result;
+}
+
+InstanceResult not_run_result(const Instance& instance, Status status, const std::string& reason) {
+  InstanceResult result = started_result(instance);
+  result.status = status;
+  result.reason = reason;
   return result;
 }
 

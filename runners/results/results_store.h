@@ -31,6 +31,10 @@ void save_instance(const std::string& run_dir, const InstanceResult& instance);
 // Reads RUN/run.json; throws UsageError naming the file when unreadable.
 RunResult load_run(const std::string& run_dir);
 
+// The result of `instance` as it starts: its names, fix tags, folder and
+// start time; PASS until it is judged.
+InstanceResult started_result(const Instance& instance);
+
 // A result for an instance that never ran (set-up of the run failed, or an
 // earlier instance wedged the machine).
 InstanceResult not_run_result(const Instance& instance, Status status, const std::string& reason);

@@ -145,100 +145,58 @@ std::optional<std::string> InstanceRunner::unmet_need(const Instance& instance) 
   return std::nullopt;
 }
 
-InstanceResult InstanceRunner::run(const Instance& instance) {
-  const WorkloadSpec& spec = instance.workload->spec;
-  InstanceResult result;
-  result.name = instance.name();
-  result.workload = spec.name;
-  result.fs = instance.fs;
-  result.variant = instance.variant;
-  result.fixes = spec.fixes;
-  result.started_at = utc_timestamp();
-  result.artifacts = instance_folder(result.name);
-  const std::string artifacts_dir = settings_.run_dir + "/" + result.artifacts;
-  kernel_unfit_.clear();
-  fixture_held_ = false;
-  make_directories(artifacts_dir);
-  auto started = Clock::now();
-
-  if (auto reason = unmet_need(instance)) {
-    result.status = Status::skip;
-    result.reason = *reason;
-    return result;
-  }
-
-  // The slice covers fixture set-up and teardown too: unmount and namespace
-  // teardown are where busy DAX pages make the kernel warn.
+void InstanceRunner::rearm_warn_once() const {
   // WARN_ON_ONCE sites fire once per boot: re-arm them, so that every
   // instance that hits one is judged by it, not just the first. Only in the
   // tool's own VM: on a real machine this is global state of the user's.
-  if (settings_.in_own_vm) {
-    try {
-      write_text_file("/sys/kernel/debug/clear_warn_once", "1");
-    } catch (const SetupError&) {
-      // No debugfs: the first instance that warns is still caught.
-    }
-  }
-  KmsgCursor kmsg;
-  kmsg.mark("begin " + result.name);
-  if (mm_ledger_) mm_ledger_->begin(result.name);
-  result.taint_before = read_taint();
-
-  InstanceFixture fixture(settings_.pool, settings_.in_own_vm);
-  std::optional<InstanceEnvironment> env;
-  const bool second_half = result.name == settings_.after_power_cut;
+  if (!settings_.in_own_vm) return;
   try {
-    env = fixture.prepare(instance, artifacts_dir, second_half);
-  } catch (const SkipRequest& skip) {
-    result.status = Status::skip;
-    result.reason = skip.what();
-  } catch (const std::exception& error) {
+    write_text_file("/sys/kernel/debug/clear_warn_once", "1");
+  } catch (const SetupError&) {
+    // No debugfs: the first instance that warns is still caught.
+  }
+}
+
+void InstanceRunner::run_workload(const Instance& instance, const InstanceEnvironment& env, InstanceFixture& fixture,
+                                  InstanceResult& result, const std::string& artifacts_dir) {
+  auto timeout = std::chrono::milliseconds(static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(instance.workload->spec.timeout).count() *
+      settings_.timeout_scale));
+  ChildOutcome outcome = run_workload_child(instance, env, timeout);
+  apply_child_outcome(outcome, result);
+  if (outcome.escaped > 0)
+    ctx_note(artifacts_dir,
+             std::to_string(outcome.escaped) + " process(es) had left the instance's process group; killed");
+  if (!outcome.stacks.empty()) write_text_file(artifacts_dir + "/stacks.txt", outcome.stacks);
+  if (!outcome.report.malformed.empty())
+    result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(outcome.report.malformed.size()) +
+                     " malformed report lines from the workload";
+  if (outcome.unreapable) {
+    // Do not touch a fixture a stuck task still uses: teardown would hang
+    // this runner too. The caller stops the run after this instance.
+    result.reason += "; fixture left in place";
+    kernel_unfit_ = result.name + " left a task stuck in the kernel";
+    fixture_held_ = true;
+    return;
+  }
+  if (!outcome.report.namespace_changes.empty())
+    ctx_note(artifacts_dir, "the instance's fixture handles changed its namespace (" +
+                                join(outcome.report.namespace_changes, "; ") + "): the run's namespaces are re-read");
+  fixture.namespace_changed(outcome.report.namespace_changes);
+  auto problems = fixture.release();
+  if (problems.empty()) return;
+  std::string text = "fixture teardown: " + join(problems, "; ");
+  ctx_note(artifacts_dir, text);
+  if (result.status == Status::pass || result.status == Status::skip) {
     result.status = Status::broken;
-    result.reason = std::string("fixture set-up: ") + error.what();
-    ctx_note(artifacts_dir, result.reason);  // the failed command's own words, beside the reason
-  }
-
-  if (env) {
-    auto timeout = std::chrono::milliseconds(
-        static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(spec.timeout).count() *
-                          settings_.timeout_scale));
-    ChildOutcome outcome = run_workload_child(instance, *env, timeout);
-    apply_child_outcome(outcome, result);
-    if (outcome.escaped > 0)
-      ctx_note(artifacts_dir, std::to_string(outcome.escaped) +
-                                  " process(es) had left the instance's process group; killed");
-    if (!outcome.stacks.empty()) write_text_file(artifacts_dir + "/stacks.txt", outcome.stacks);
-    if (!outcome.report.malformed.empty())
-      result.reason += (result.reason.empty() ? "" : "; ") + std::to_string(outcome.report.malformed.size()) +
-                       " malformed report lines from the workload";
-    if (outcome.unreapable) {
-      // Do not touch a fixture a stuck task still uses: teardown would hang
-      // this runner too. The caller stops the run after this instance.
-      result.reason += "; fixture left in place";
-      kernel_unfit_ = result.name + " left a task stuck in the kernel";
-      fixture_held_ = true;
-    } else {
-      if (!outcome.report.namespace_changes.empty())
-        ctx_note(artifacts_dir, "the instance's fixture handles changed its namespace (" +
-                                    join(outcome.report.namespace_changes, "; ") +
-                                    "): the run's namespaces are re-read");
-      fixture.namespace_changed(outcome.report.namespace_changes);
-      auto problems = fixture.release();
-      if (!problems.empty()) {
-        std::string text = "fixture teardown: " + join(problems, "; ");
-        ctx_note(artifacts_dir, text);
-        if (result.status == Status::pass || result.status == Status::skip) {
-          result.status = Status::broken;
-          result.reason = text;
-        } else {
-          result.reason += (result.reason.empty() ? "" : "; ") + text;
-        }
-      }
-    }
+    result.reason = text;
   } else {
-    fixture.release();
+    result.reason += (result.reason.empty() ? "" : "; ") + text;
   }
+}
 
+void InstanceRunner::judge_kernel_log(KmsgCursor& kmsg, bool second_half, InstanceResult& result,
+                                      const std::string& artifacts_dir) {
   if (!fixture_held_) close_mm_window(result, artifacts_dir);
   kmsg.mark("end " + result.name);
   auto records = kmsg.drain();
@@ -263,6 +221,47 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   constexpr uint64_t kTaintDie = 1ull << 7;  // 'D': an oops happened
   if (kernel_unfit_.empty() && (newly_set(result.taint_before, result.taint_after) & kTaintDie))
     kernel_unfit_ = "the kernel oopsed during " + result.name;
+}
+
+InstanceResult InstanceRunner::run(const Instance& instance) {
+  InstanceResult result = started_result(instance);
+  const std::string artifacts_dir = settings_.run_dir + "/" + result.artifacts;
+  kernel_unfit_.clear();
+  fixture_held_ = false;
+  make_directories(artifacts_dir);
+  auto started = Clock::now();
+
+  if (auto reason = unmet_need(instance)) {
+    result.status = Status::skip;
+    result.reason = *reason;
+    return result;
+  }
+
+  // The slice covers fixture set-up and teardown too: unmount and namespace
+  // teardown are where busy DAX pages make the kernel warn.
+  rearm_warn_once();
+  KmsgCursor kmsg;
+  kmsg.mark("begin " + result.name);
+  if (mm_ledger_) mm_ledger_->begin(result.name);
+  result.taint_before = read_taint();
+
+  InstanceFixture fixture(settings_.pool, settings_.in_own_vm);
+  std::optional<InstanceEnvironment> env;
+  const bool second_half = result.name == settings_.after_power_cut;
+  try {
+    env = fixture.prepare(instance, artifacts_dir, second_half);
+  } catch (const SkipRequest& skip) {
+    result.status = Status::skip;
+    result.reason = skip.what();
+  } catch (const std::exception& error) {
+    result.status = Status::broken;
+    result.reason = std::string("fixture set-up: ") + error.what();
+    ctx_note(artifacts_dir, result.reason);  // the failed command's own words, beside the reason
+  }
+  if (env) run_workload(instance, *env, fixture, result, artifacts_dir);
+  else fixture.release();
+
+  judge_kernel_log(kmsg, second_half, result, artifacts_dir);
   result.duration_s = std::chrono::duration<double>(Clock::now() - started).count();
   return result;
 }

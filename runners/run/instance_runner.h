@@ -10,8 +10,10 @@
 
 #include "core/kernel_info.h"
 #include "core/kernel_log.h"
+#include "core/kmsg_cursor.h"
 #include "core/registry.h"
 #include "core/result.h"
+#include "runners/run/instance_fixture.h"
 #include "runners/run/mm_ledger.h"
 #include "runners/run/namespace_pool.h"
 
@@ -44,6 +46,15 @@ class InstanceRunner {
 
  private:
   std::optional<std::string> unmet_need(const Instance& instance) const;
+  void rearm_warn_once() const;
+  // The workload's child under its timeout, then the fixture's teardown
+  // (unless a stuck task still holds it), into `result`.
+  void run_workload(const Instance& instance, const InstanceEnvironment& env, InstanceFixture& fixture,
+                    InstanceResult& result, const std::string& artifacts_dir);
+  // The instance's kernel-log slice and taint, judged into `result`; sets
+  // kernel_unfit_ after an oops.
+  void judge_kernel_log(KmsgCursor& kmsg, bool second_half, InstanceResult& result,
+                        const std::string& artifacts_dir);
 
   // Ends the instance's kernel log slice only once its processes' mms are
   // freed, and places late lines about freed mms (see mm_ledger.h).

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "core/command.h"
 #include "core/context.h"
@@ -124,7 +125,7 @@ RunOptions parse_options(Args& args) {
 
 // A serial port passes bytes through only in raw mode; otherwise the line
 // discipline rewrites newlines and may echo.
-void make_raw_if_terminal(const std::string& path, std::ofstream& stream) {
+void make_raw_if_terminal(const std::string& path) {
   int fd = open(path.c_str(), O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return;
   if (isatty(fd)) {
@@ -135,7 +136,6 @@ void make_raw_if_terminal(const std::string& path, std::ofstream& stream) {
     }
   }
   close(fd);
-  (void)stream;
 }
 
 RunInfo describe_run(const RunOptions& options, const std::string& run_id) {
@@ -219,6 +219,166 @@ void describe_environment(RunResult& run, const RegionClaim& claim, const std::o
     unsetenv(kInjectEnvironment);
   }
 }
+
+// The KTAP stream: stdout, and for the VM host a copy on a serial port as
+// it is written.
+class KtapChannels {
+ public:
+  explicit KtapChannels(const std::string& copy_path) {
+    if (copy_path.empty()) return;
+    make_raw_if_terminal(copy_path);
+    copy_file_.open(copy_path);
+    if (!copy_file_) throw UsageError("cannot write the KTAP stream to " + copy_path);
+    copy_.emplace(copy_file_);
+  }
+  // Calls `write` with each channel's writer.
+  template <typename Write>
+  void each(Write&& write) {
+    write(out_);
+    if (copy_) write(*copy_);
+  }
+  void diagnostic(const std::string& text) {
+    each([&](reports::KtapWriter& writer) { writer.diagnostic(text); });
+  }
+  void result(size_t number, const InstanceResult& result) {
+    each([&](reports::KtapWriter& writer) { writer.result(number, result); });
+  }
+
+ private:
+  reports::KtapWriter out_{std::cout};
+  std::ofstream copy_file_;
+  std::optional<reports::KtapWriter> copy_;
+};
+
+// The pmem namespaces of the run, when it owns a region and an instance
+// needs one. A failed set-up is no usage error: the instances that need
+// pmem get it as their BROKEN reason (`pool_error`), the rest still run.
+std::unique_ptr<NamespacePool> open_namespace_pool(const RegionClaim& claim, const std::vector<Instance>& instances,
+                                                   bool after_power_cut, RunResult& run, KtapChannels& ktap,
+                                                   std::string& pool_error) {
+  bool needs_pmem = false;
+  for (const auto& instance : instances)
+    if (instance.workload->spec.needs.mode != NamespaceMode::none) needs_pmem = true;
+  if (!claim.owned || !needs_pmem) return nullptr;
+  try {
+    auto pool = std::make_unique<NamespacePool>(claim.region, after_power_cut);
+    run.info.environment["namespaces"] = pool->describe();
+    return pool;
+  } catch (const std::exception& error) {
+    pool_error = std::string("pmem namespace set-up failed: ") + error.what();
+    ktap.diagnostic(pool_error);
+    return nullptr;
+  }
+}
+
+// Which instance runs next. Without a queue, the selection in its order;
+// with one, the instance the power cut left first (it is no longer
+// queued), then whatever the queue hands this guest.
+class InstanceSource {
+ public:
+  InstanceSource(const RunOptions& options, const std::vector<Instance>& instances, const std::string& run_dir)
+      : options_(options), instances_(instances), taken_dir_(run_dir + "/taken") {
+    for (const auto& instance : instances) by_name_[instance.name()] = &instance;
+  }
+
+  // The i-th instance this runner runs (0-based), nullptr when done.
+  const Instance* next(size_t i) {
+    place_ = i;
+    if (options_.queue.empty()) return i < instances_.size() ? &instances_[i] : nullptr;
+    if (i == 0 && !options_.after_power_cut.empty()) return &instances_[0];
+    auto entry = take_next(options_.queue, taken_dir_);
+    if (!entry) return nullptr;
+    place_ = std::stoul(entry->file) - 1;
+    auto found = by_name_.find(entry->name);
+    if (found == by_name_.end())
+      throw UsageError("the queue " + options_.queue + " holds " + entry->name +
+                       ", which -t does not select; fix: name every queued instance with -t");
+    return found->second;
+  }
+  // Where the last instance stands in the whole run, for the running line
+  // ("[3/12] running NAME"): its queue position when queued.
+  size_t place() const { return place_; }
+  // Instances after the i-th not yet run (by this runner or another).
+  size_t left_after(size_t i) const {
+    return options_.queue.empty() ? instances_.size() - i - 1 : queue_entries(options_.queue).size();
+  }
+
+ private:
+  const RunOptions& options_;
+  const std::vector<Instance>& instances_;
+  std::string taken_dir_;
+  std::map<std::string, const Instance*> by_name_;
+  size_t place_ = 0;
+};
+
+// After the i-th instance left the kernel unfit: whether to stop. In its
+// own VM the runner stops the boot (the host boots a fresh guest for the
+// instances not reported). A real machine is not ours to reboot: an
+// oopsed kernel may still run the rest (their verdicts carry its taint);
+// a stuck task holds the fixture, so nothing after it would be judged
+// fairly, and the rest is reported not run.
+bool stop_after_unfit_kernel(const InstanceRunner& runner, bool in_own_vm, const InstanceSource& source, size_t i,
+                             const std::vector<Instance>& instances, const std::string& run_dir, RunResult& run,
+                             KtapChannels& ktap) {
+  if (runner.kernel_unfit().empty()) return false;
+  if (in_own_vm) {
+    size_t left = source.left_after(i);
+    if (left > 0)
+      ktap.diagnostic(wire::stopping_line(runner.kernel_unfit() + "; " + std::to_string(left) +
+                                          " instance(s) left for a fresh boot"));
+    return true;
+  }
+  if (!runner.fixture_held()) return false;
+  for (size_t j = i + 1; j < instances.size(); ++j) {
+    InstanceResult skipped =
+        not_run_result(instances[j], Status::broken, "not run: " + runner.kernel_unfit() + " on this boot");
+    save_instance(run_dir, skipped);
+    run.instances.push_back(skipped);
+    ktap.result(j + 1, skipped);
+  }
+  return true;
+}
+
+// What the instance runner needs from the run's options.
+InstanceRunnerSettings runner_settings(const RunOptions& options, const std::string& run_dir,
+                                       const AllowList& allow_list, const std::optional<KernelConfig>& kernel_config,
+                                       NamespacePool* pool) {
+  InstanceRunnerSettings settings;
+  settings.run_dir = run_dir;
+  settings.allow_list = &allow_list;
+  settings.kernel_config = kernel_config ? &*kernel_config : nullptr;
+  settings.pool = pool;
+  settings.timeout_scale = options.timeout_scale;
+  settings.in_own_vm = !options.vm_token.empty();
+  settings.after_power_cut = options.after_power_cut;
+  return settings;
+}
+
+// Runs the instances one by one into `run`: each one's record
+// (instance.json), the runner's run.json, then its KTAP result, in that
+// order, so that a host reading the result line finds the record.
+void run_instances(const RunOptions& options, const std::vector<Instance>& instances, const std::string& run_dir,
+                   InstanceRunner& runner, const std::string& pool_error, RunResult& run, KtapChannels& ktap,
+                   Progress& progress) {
+  const bool in_own_vm = !options.vm_token.empty();
+  InstanceSource source(options, instances, run_dir);
+  for (size_t i = 0;; ++i) {
+    const Instance* next = source.next(i);
+    if (!next) break;
+    const Instance& instance = *next;
+    ktap.diagnostic(wire::running_line(source.place(), instances.size(), instance.name()));
+    progress.started(source.place(), instance.name());
+    InstanceResult result = !pool_error.empty() && instance.workload->spec.needs.mode != NamespaceMode::none
+                                ? not_run_result(instance, Status::broken, pool_error)
+                                : runner.run(instance);
+    save_instance(run_dir, result);
+    run.instances.push_back(result);
+    save_run(run_dir, run);
+    ktap.result(i + 1, result);
+    progress.finished(source.place(), result);
+    if (stop_after_unfit_kernel(runner, in_own_vm, source, i, instances, run_dir, run, ktap)) break;
+  }
+}
 }  // namespace
 
 int run_main(Args& args) {
@@ -244,49 +404,15 @@ int run_main(Args& args) {
   run.info = describe_run(options, run_id);
   describe_environment(run, claim, kernel_config, injections);
 
-  // KTAP goes to stdout and, for the VM host, to a serial port as it is written.
-  std::ofstream ktap_file;
-  if (!options.ktap_out.empty()) {
-    make_raw_if_terminal(options.ktap_out, ktap_file);
-    ktap_file.open(options.ktap_out);
-    if (!ktap_file) throw UsageError("cannot write the KTAP stream to " + options.ktap_out);
-  }
-  reports::KtapWriter ktap(std::cout);
-  std::optional<reports::KtapWriter> ktap_copy;
-  if (ktap_file.is_open()) ktap_copy.emplace(ktap_file);
-  auto each_ktap = [&](auto&& write) {
-    write(ktap);
-    if (ktap_copy) write(*ktap_copy);
-  };
-  each_ktap([&](reports::KtapWriter& writer) { writer.begin(instances.size()); });
-  each_ktap([&](reports::KtapWriter& writer) {
-    writer.diagnostic("daxtorture " + std::string(DAXTORTURE_VERSION) + " on " +
-                      run.info.kernel_release + ", results in " + run_dir);
-  });
+  KtapChannels ktap(options.ktap_out);
+  ktap.each([&](reports::KtapWriter& writer) { writer.begin(instances.size()); });
+  ktap.diagnostic("daxtorture " + std::string(DAXTORTURE_VERSION) + " on " + run.info.kernel_release +
+                  ", results in " + run_dir);
 
-  std::unique_ptr<NamespacePool> pool;
   std::string pool_error;
-  bool needs_pmem = false;
-  for (const auto& instance : instances)
-    if (instance.workload->spec.needs.mode != NamespaceMode::none) needs_pmem = true;
-  if (claim.owned && needs_pmem) {
-    try {
-      pool = std::make_unique<NamespacePool>(claim.region, !options.after_power_cut.empty());
-      run.info.environment["namespaces"] = pool->describe();
-    } catch (const std::exception& error) {
-      pool_error = std::string("pmem namespace set-up failed: ") + error.what();
-      each_ktap([&](reports::KtapWriter& writer) { writer.diagnostic(pool_error); });
-    }
-  }
-
-  InstanceRunnerSettings settings;
-  settings.run_dir = run_dir;
-  settings.allow_list = &allow_list;
-  settings.kernel_config = kernel_config ? &*kernel_config : nullptr;
-  settings.pool = pool.get();
-  settings.timeout_scale = options.timeout_scale;
-  settings.in_own_vm = !options.vm_token.empty();
-  settings.after_power_cut = options.after_power_cut;
+  std::unique_ptr<NamespacePool> pool =
+      open_namespace_pool(claim, instances, !options.after_power_cut.empty(), run, ktap, pool_error);
+  InstanceRunnerSettings settings = runner_settings(options, run_dir, allow_list, kernel_config, pool.get());
   InstanceRunner runner(settings);
   become_subreaper();
   // In the VM the OOM killer must pick a workload, never the runner that
@@ -295,81 +421,13 @@ int run_main(Args& args) {
 
   Progress progress(instances.size());
   save_run(run_dir, run);
-  // Without a queue, the selection in its order; with one, the instance the
-  // power cut left first (it is no longer queued), then whatever the queue
-  // hands this guest.
-  std::map<std::string, const Instance*> by_name;
-  for (const auto& instance : instances) by_name[instance.name()] = &instance;
-  // `place`: where the instance stands in the whole run, for the progress
-  // lines ("[3/12] running NAME"): its queue position when queued.
-  size_t place = 0;
-  auto next_instance = [&](size_t i) -> const Instance* {
-    place = i;
-    if (options.queue.empty()) return i < instances.size() ? &instances[i] : nullptr;
-    if (i == 0 && !options.after_power_cut.empty()) return &instances[0];
-    auto entry = take_next(options.queue, run_dir + "/taken");
-    if (!entry) return nullptr;
-    place = std::stoul(entry->file) - 1;
-    auto found = by_name.find(entry->name);
-    if (found == by_name.end())
-      throw UsageError("the queue " + options.queue + " holds " + entry->name +
-                       ", which -t does not select; fix: name every queued instance with -t");
-    return found->second;
-  };
-  auto left_after = [&](size_t i) {
-    return options.queue.empty() ? instances.size() - i - 1 : queue_entries(options.queue).size();
-  };
-  for (size_t i = 0;; ++i) {
-    const Instance* next = next_instance(i);
-    if (!next) break;
-    const Instance& instance = *next;
-    each_ktap([&](reports::KtapWriter& writer) {
-      writer.diagnostic(wire::running_line(place, instances.size(), instance.name()));
-    });
-    progress.started(place, instance.name());
-    InstanceResult result;
-    if (!pool_error.empty() && instance.workload->spec.needs.mode != NamespaceMode::none) {
-      result = not_run_result(instance, Status::broken, pool_error);
-    } else {
-      result = runner.run(instance);
-    }
-    save_instance(run_dir, result);
-    run.instances.push_back(result);
-    save_run(run_dir, run);
-    each_ktap([&](reports::KtapWriter& writer) { writer.result(i + 1, result); });
-    progress.finished(place, result);
-    if (!runner.kernel_unfit().empty()) {
-      size_t left = left_after(i);
-      if (settings.in_own_vm) {
-        // The host boots a fresh guest for the instances not reported.
-        if (left > 0)
-          each_ktap([&](reports::KtapWriter& writer) {
-            writer.diagnostic(wire::stopping_line(runner.kernel_unfit() + "; " + std::to_string(left) +
-                                                    " instance(s) left for a fresh boot"));
-          });
-        break;
-      }
-      // A real machine is not ours to reboot. An oopsed kernel may still run
-      // the rest (their verdicts carry its taint); a stuck task holds the
-      // fixture, so nothing after it would be judged fairly.
-      if (runner.fixture_held()) {
-        for (size_t j = i + 1; j < instances.size(); ++j) {
-          InstanceResult skipped = not_run_result(instances[j], Status::broken,
-              "not run: " + runner.kernel_unfit() + " on this boot");
-          save_instance(run_dir, skipped);
-          run.instances.push_back(skipped);
-          each_ktap([&](reports::KtapWriter& writer) { writer.result(j + 1, skipped); });
-        }
-        break;
-      }
-    }
-  }
+  run_instances(options, instances, run_dir, runner, pool_error, run, ktap, progress);
   if (pool) run.info.environment["namespaces"] = pool->describe();
   pool.reset();
   run.info.finished_at = utc_timestamp();
   run.info.duration_s = progress.elapsed_seconds();
   save_run(run_dir, run);
-  each_ktap([&](reports::KtapWriter& writer) { writer.finish(); });
+  ktap.each([&](reports::KtapWriter& writer) { writer.finish(); });
   progress.summary(run);
   return status_is_failure(overall_status(run)) ? 1 : 0;
 }
