@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -257,6 +258,15 @@ std::string program_or_fail(const std::string& name) {
   return path;
 }
 
+std::string guest_binary() {
+  const char* chosen = getenv(kGuestBinaryVariable);
+  if (!chosen || !*chosen) return fs::read_symlink("/proc/self/exe");
+  if (access(chosen, X_OK) != 0)
+    throw UsageError(std::string(kGuestBinaryVariable) + "=" + chosen + " is not an executable file; fix: name "
+                     "a daxtorture binary built without sanitizers from the same source, or unset it");
+  return fs::canonical(chosen);
+}
+
 ImageContents image_contents(const GuestKernel& kernel) {
   ImageContents contents;
   // The host's merged-/usr links first, so that every path below lands
@@ -272,9 +282,9 @@ ImageContents image_contents(const GuestKernel& kernel) {
     if (!contents.has(contents.resolve("/usr/bin/" + applet)) && !contents.has("/usr/sbin/" + applet))
       contents.add_symlink("/usr/bin/" + applet, "busybox");
 
-  std::string self = fs::read_symlink("/proc/self/exe");
-  contents.add_file(kGuestBinary, self, "strip");
-  for (const auto& library : elf_library_closure(self)) contents.add_host_path(library);
+  const std::string binary = guest_binary();
+  contents.add_file(kGuestBinary, binary, "strip");
+  for (const auto& library : elf_library_closure(binary)) contents.add_host_path(library);
 
   add_modules(contents, kernel);
   if (!kernel.config.empty()) contents.add_host_path(fs::absolute(kernel.config));
@@ -341,6 +351,8 @@ void record_guest_image(const GuestImage& image, std::map<std::string, std::stri
   environment["guest_image_packages"] = image.packages;
   environment["guest_image_cached"] = image.cached ? "yes" : "no";
   environment["guest_image_s"] = std::to_string(image.seconds);
+  // Only when it is not the host's own binary (a sanitizer build's host).
+  if (const char* chosen = getenv(kGuestBinaryVariable); chosen && *chosen) environment["guest_binary"] = guest_binary();
 }
 
 std::string guest_image_cache_dir() { return fs::path(kernel_cache_dir()).parent_path() / "guest-images"; }

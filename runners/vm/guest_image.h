@@ -36,6 +36,13 @@ struct GuestImage {
   double seconds = 0;         // to hash the inputs, and to build when not cached
 };
 
+// The binary the guest runs: this one, or the one DAXTORTURE_GUEST_BINARY
+// names. A host built with ThreadSanitizer needs the second: in the guest
+// its shadow memory would change what the workloads measure (pmd_fault
+// counted 32 800 page faults where 32 are expected, and failed).
+inline constexpr const char* kGuestBinaryVariable = "DAXTORTURE_GUEST_BINARY";
+std::string guest_binary();
+
 // CACHE/guest-images, beside the kernel cache.
 std::string guest_image_cache_dir();
 

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -24,8 +25,12 @@ namespace {
 using Clock = std::chrono::steady_clock;
 // Set by SIGINT/SIGTERM: QEMU runs in its own process group and would
 // outlive the host runner, so the runner stops it and keeps what it has.
-volatile sig_atomic_t g_stop_requested = 0;
-void request_stop(int) { g_stop_requested = 1; }
+// An atomic, not a volatile sig_atomic_t: every guest of a pool polls it
+// from its own thread, and a volatile is only safe for the thread the
+// handler interrupted (ThreadSanitizer reported the race).
+std::atomic<bool> g_stop_requested{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "a signal handler may only touch a lock-free atomic");
+void request_stop(int) { g_stop_requested = true; }
 
 pid_t spawn_qemu(const std::vector<std::string>& argv, int console_fd) {
   pid_t pid = fork();
