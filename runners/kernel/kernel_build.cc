@@ -230,7 +230,8 @@ KernelBuild build_kernel(const BuildRequest& request) {
   origin.compiler = config_string(config_text, "CONFIG_CC_VERSION_TEXT");
   origin.architecture = "x86_64";
 
-  if (fs::exists(build.entry + "/complete")) {
+  // A coverage entry is whole only with its gcov notes (older entries lack them).
+  if (fs::exists(build.entry + "/complete") && (!request.recipe.coverage || fs::exists(build.entry + "/gcov"))) {
     build.reused = true;
     build.release = bzimage_release(build.image);
     phases.say("reusing the build of " + origin.describe + " in " + build.entry);
@@ -264,6 +265,7 @@ KernelBuild build_kernel(const BuildRequest& request) {
   fs::copy_file(objtree + "/.config", partial + "/.config");
   fs::copy_file(log, partial + "/build.log");
   write_kernel_origin(partial + "/kernel-origin.txt", origin);
+  if (request.recipe.coverage) keep_coverage_notes(objtree, tree.path(), partial + "/gcov");
   write_text_file(partial + "/complete", "");
   fs::remove_all(build.entry);
   fs::rename(partial, build.entry);

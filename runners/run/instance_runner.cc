@@ -12,6 +12,7 @@
 #include "core/text_file.h"
 #include "runners/results/results_store.h"
 #include "runners/run/instance_fixture.h"
+#include "runners/run/kernel_gcov.h"
 #include "runners/run/kernel_verdict.h"
 #include "runners/run/workload_child.h"
 
@@ -179,6 +180,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
       // No debugfs: the first instance that warns is still caught.
     }
   }
+  if (settings_.kernel_coverage) reset_kernel_gcov();
   KmsgCursor kmsg;
   kmsg.mark("begin " + result.name);
   if (mm_ledger_) mm_ledger_->begin(result.name);
@@ -240,6 +242,14 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   }
 
   if (!fixture_held_) close_mm_window(result, artifacts_dir);
+  if (settings_.kernel_coverage) {
+    // Coverage is a measurement beside the verdict: losing it never judges the instance.
+    try {
+      copy_kernel_gcov(artifacts_dir + "/" + kInstanceGcovFolder);
+    } catch (const SetupError& error) {
+      ctx_note(artifacts_dir, std::string("no kernel coverage for this instance: ") + error.what());
+    }
+  }
   kmsg.mark("end " + result.name);
   auto records = kmsg.drain();
   write_text_file(artifacts_dir + "/dmesg.txt", format_records(records));
