@@ -6,8 +6,9 @@
 // copied only the bytes asked for and left the rest of each new block as
 // whatever the free block held before (50793801fc7f), zeroing code in the
 // unshare path wiped data (95472274b6fe), and unsharing a hole allocated
-// CoW blocks for it (b8c4076db5fd). The coverage of the default set on 7.3
-// showed none of these paths reached.
+// CoW blocks for it (b8c4076db5fd), and before v6.2 a CoW write(2) left a
+// mapping on the old block (f80e1668888f). The coverage of the default set
+// on 7.3 showed none of these paths reached.
 //
 // Free space is filled with a stale pattern first, so that a block copied
 // only in part shows whose data it kept. Asserted, per variant:
@@ -61,7 +62,8 @@ const WorkloadSpec spec = {
     .summary = "unshare, small writes and dedupe of a DAX file's shared extents keep every byte "
                "where it belongs",
     .needs = {.mode = NamespaceMode::fsdax, .filesystems = {"xfs-reflink"}},
-    .fixes = {{"50793801fc7f", "fsdax: dax_unshare_iter needs to copy entire blocks"},
+    .fixes = {{"f80e1668888f", "fsdax: invalidate pages when CoW"},
+              {"50793801fc7f", "fsdax: dax_unshare_iter needs to copy entire blocks"},
               {"95472274b6fe", "fsdax: remove zeroing code from dax_unshare_iter"},
               {"b8c4076db5fd", "xfs: don't allocate COW extents when unsharing a hole"}},
     .timeout = std::chrono::seconds(60),
