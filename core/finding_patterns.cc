@@ -80,8 +80,14 @@ const std::vector<Pattern>& finding_patterns() {
       // mm/debug.c dump_page, printed for VM_BUG_ON_PAGE and bad_page
       {"page dump", "^page dumped because: "},
       // kernel/panic.c __warn; other lines starting "WARNING: " are boot
-      // notices (mitigations, BIOS quirks) and are not findings.
+      // notices (mitigations, BIOS quirks) and are not findings. Up to 6.18
+      // "WARNING: CPU: 1 PID: 94 at fs/dax.c:452 fn+0x9c/0xc0"; from 7.x on
+      // "WARNING: fs/dax.c:452 at fn+0x9c/0xc0, CPU#1: comm/94" (and
+      // "WARNING: at fn+0x..., CPU#1: comm/94" without a file). Matching only
+      // the first form left every 7.2 and 7.3 warning to the taint flag,
+      // which sees only the first of a boot.
       {"WARNING", "^WARNING: CPU: [0-9]+ PID: [0-9]+ at "},
+      {"WARNING", "^WARNING: ([^ ]+:[0-9]+ )?at .+, CPU#[0-9]+: .+/[0-9]+$"},
       // lib/bug.c report_bug; mm/slub.c slab_bug "BUG cache (taint): ..."
       {"BUG", "^[Kk]ernel BUG at "},
       {"BUG", "^BUG: "},

@@ -83,6 +83,9 @@ struct InstanceResult {
   std::string expectation_note;     // that line's note: why, and where seen
   std::string expectation_source;   // "vm-configs/expectations/x.expect:14"
   std::string expectation_pattern;  // that line's instance name or glob
+  // 'vm --coverage': per covered source file ("fs/dax.c"), the functions of
+  // it the kernel ran during this instance, by name.
+  std::map<std::string, std::vector<std::string>> kernel_functions_reached;
 };
 
 // Where the kernel under test came from, for dashboards that group results by
@@ -118,9 +121,30 @@ struct RunInfo {
   KernelOrigin kernel_origin;
 };
 
+// Kernel coverage of one source file over a run ('vm --coverage'), as gcov
+// counts it: lines are the lines gcc instrumented, functions the ones it
+// emitted (a static function inlined everywhere is counted in its callers).
+struct FileCoverage {
+  std::string file;        // relative to the kernel tree, e.g. "fs/dax.c"
+  int lines_hit = 0;
+  int lines_total = 0;
+  int functions_hit = 0;
+  int functions_total = 0;
+  std::vector<std::string> functions_missed;  // never run by any instance
+};
+
+struct KernelCoverage {
+  std::vector<FileCoverage> files;   // in runners/kernel/coverage_objects.h order
+  int instances = 0;                 // instances whose counters it sums
+  std::string tracefile;             // lcov tracefile, relative to the run folder
+  std::string html;                  // genhtml index, relative; "" when not drawn
+  std::string note;                  // why something is missing, if it is
+};
+
 struct RunResult {
   RunInfo info;
   std::vector<InstanceResult> instances;
+  std::optional<KernelCoverage> kernel_coverage;
 };
 
 // Worst status over all instances (pass for an empty run).

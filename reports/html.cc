@@ -438,6 +438,48 @@ void write_unplaced(std::ostream& out, const std::vector<HtmlRun>& runs) {
   out << "</ul>\n";
 }
 
+std::string share(int hit, int total) {
+  std::string text = std::to_string(hit) + " / " + std::to_string(total);
+  if (total > 0) text += " (" + fixed(100.0 * hit / total, 1) + "%)";
+  return text;
+}
+
+// 'vm --coverage': what of the DAX code the run executed, the genhtml pages
+// for line detail, and which functions each instance reached.
+void write_coverage(std::ostream& out, const std::vector<HtmlRun>& runs) {
+  for (const auto& html : runs) {
+    if (!html.run->kernel_coverage) continue;
+    const KernelCoverage& coverage = *html.run->kernel_coverage;
+    out << "<h2>Kernel coverage of " << esc(run_label(*html.run)) << "</h2>\n<p>" << coverage.instances
+        << " instances' gcov counters summed";
+    if (!coverage.html.empty())
+      out << "; line by line: <a href=\"" << html_attribute(html.link_prefix + coverage.html) << "\">genhtml report</a>";
+    out << ".</p>\n";
+    if (!coverage.note.empty()) out << "<p>" << esc(coverage.note) << "</p>\n";
+    out << "<table>\n<tr><th>file</th><th>lines</th><th>functions</th><th>functions no instance ran</th></tr>\n";
+    for (const auto& file : coverage.files) {
+      out << "<tr><td>" << esc(file.file) << "</td><td>" << share(file.lines_hit, file.lines_total) << "</td><td>"
+          << share(file.functions_hit, file.functions_total) << "</td><td><details><summary>"
+          << file.functions_missed.size() << "</summary><small>";
+      for (size_t i = 0; i < file.functions_missed.size(); ++i)
+        out << (i ? ", " : "") << esc(file.functions_missed[i]);
+      out << "</small></details></td></tr>\n";
+    }
+    out << "</table>\n<details><summary>functions each instance reached</summary>\n<table>\n";
+    for (const auto& instance : html.run->instances) {
+      if (instance.kernel_functions_reached.empty()) continue;
+      out << "<tr><td>" << esc(instance.name) << "</td><td><small>";
+      bool first = true;
+      for (const auto& [file, names] : instance.kernel_functions_reached) {
+        out << (first ? "" : "; ") << esc(file) << ": " << names.size();
+        first = false;
+      }
+      out << "</small></td></tr>\n";
+    }
+    out << "</table>\n</details>\n";
+  }
+}
+
 }  // namespace
 
 void write_html(std::ostream& out, const std::vector<HtmlRun>& runs, std::string_view title) {
@@ -452,6 +494,7 @@ void write_html(std::ostream& out, const std::vector<HtmlRun>& runs, std::string
   write_cards(out, runs, Need::known, "Known failures");
   write_hints(out, runs);
   if (runs.size() == 1) write_instances(out, runs);
+  write_coverage(out, runs);
   write_details(out, runs);
   out << page_tail();
 }

@@ -239,6 +239,44 @@ KernelOrigin read_origin(const json& j, const std::string& at) {
   return k;
 }
 
+std::vector<std::string> read_strings(const json& j, const std::string& at) {
+  if (!j.is_array()) fail_at(at, "expected an array" + got(j));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < j.size(); ++i) {
+    if (!j[i].is_string()) fail_at(at + "[" + std::to_string(i) + "]", "expected a string" + got(j[i]));
+    out.push_back(j[i].get<std::string>());
+  }
+  return out;
+}
+
+FileCoverage read_file_coverage(const std::string& file, const json& j, const std::string& at) {
+  ObjectReader f(j, at);
+  FileCoverage coverage;
+  coverage.file = file;
+  f.integer("lines_hit", coverage.lines_hit);
+  f.integer("lines_total", coverage.lines_total);
+  f.integer("functions_hit", coverage.functions_hit);
+  f.integer("functions_total", coverage.functions_total);
+  if (const json* missed = f.get("functions_missed"))
+    coverage.functions_missed = read_strings(*missed, f.path("functions_missed"));
+  return coverage;
+}
+
+KernelCoverage read_kernel_coverage(const json& j, const std::string& at) {
+  ObjectReader c(j, at);
+  KernelCoverage coverage;
+  c.integer("instances", coverage.instances);
+  c.string("tracefile", coverage.tracefile);
+  c.string("html", coverage.html);
+  c.string("note", coverage.note);
+  if (const json* files = c.get("files")) {
+    if (!files->is_object()) fail_at(c.path("files"), "expected an object" + got(*files));
+    for (const auto& [file, value] : files->items())
+      coverage.files.push_back(read_file_coverage(file, value, c.path("files") + "." + file));
+  }
+  return coverage;
+}
+
 InstanceResult read_instance(const json& object, const std::string& path) {
   ObjectReader in(object, path);
   InstanceResult r;
@@ -284,6 +322,11 @@ InstanceResult read_instance(const json& object, const std::string& path) {
   in.string("expectation_note", r.expectation_note);
   in.string("expectation_source", r.expectation_source);
   in.string("expectation_pattern", r.expectation_pattern);
+  if (const json* reached = in.get("kernel_functions_reached")) {
+    if (!reached->is_object()) fail_at(in.path("kernel_functions_reached"), "expected an object" + got(*reached));
+    for (const auto& [file, names] : reached->items())
+      r.kernel_functions_reached[file] = read_strings(names, in.path("kernel_functions_reached") + "." + file);
+  }
   return r;
 }
 
@@ -346,6 +389,15 @@ json to_json(const InstanceResult& r) {
   if (!r.expectation_note.empty()) out["expectation_note"] = text(r.expectation_note);
   if (!r.expectation_source.empty()) out["expectation_source"] = text(r.expectation_source);
   if (!r.expectation_pattern.empty()) out["expectation_pattern"] = text(r.expectation_pattern);
+  if (!r.kernel_functions_reached.empty()) {
+    json reached = json::object();
+    for (const auto& [file, names] : r.kernel_functions_reached) {
+      json list = json::array();
+      for (const auto& name : names) list.push_back(text(name));
+      reached[text(file)] = list;
+    }
+    out["kernel_functions_reached"] = reached;
+  }
   return out;
 }
 
@@ -358,6 +410,23 @@ json instance_document(const InstanceResult& instance) {
 InstanceResult instance_from_json(const json& object) {
   return read_instance(object, "");
 }
+
+namespace {
+json coverage_to_json(const KernelCoverage& coverage) {
+  json files = json::object();
+  for (const auto& file : coverage.files) {
+    json missed = json::array();
+    for (const auto& name : file.functions_missed) missed.push_back(text(name));
+    files[text(file.file)] = {{"lines_hit", file.lines_hit},         {"lines_total", file.lines_total},
+                              {"functions_hit", file.functions_hit}, {"functions_total", file.functions_total},
+                              {"functions_missed", missed}};
+  }
+  json out = {{"instances", coverage.instances}, {"tracefile", text(coverage.tracefile)},
+              {"html", text(coverage.html)}, {"files", files}};
+  if (!coverage.note.empty()) out["note"] = text(coverage.note);
+  return out;
+}
+}  // namespace
 
 json to_json(const RunResult& run) {
   json counts = json::object();
@@ -374,7 +443,7 @@ json to_json(const RunResult& run) {
   for (const auto& instance : run.instances)
     for (const auto& u : instance.unplaced_kernel_lines)
       unplaced.push_back({{"line", text(u.line)}, {"why", text(u.why)}, {"seen_during", text(instance.name)}});
-  return {
+  json out = {
       {"schema", kRunSchema},
       {"info", info_to_json(run.info)},
       {"status", status_name(overall_status(run))},
@@ -382,6 +451,8 @@ json to_json(const RunResult& run) {
       {"unplaced_kernel_lines", unplaced},
       {"instances", instances},
   };
+  if (run.kernel_coverage) out["kernel_coverage"] = coverage_to_json(*run.kernel_coverage);
+  return out;
 }
 
 RunResult run_from_json(const json& document) {
@@ -399,6 +470,8 @@ RunResult run_from_json(const json& document) {
         run.instances.push_back(read_instance(j, at));
       },
       /*required=*/true);
+  if (const json* coverage = in.get("kernel_coverage"))
+    run.kernel_coverage = read_kernel_coverage(*coverage, "kernel_coverage");
   return run;
 }
 

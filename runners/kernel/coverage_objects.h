@@ -42,4 +42,13 @@ inline const std::vector<std::string> kCoverageFiles = {
 // built, so mm/memory.o gets gcov and arch/x86/boot/memory.o does not.
 std::vector<std::string> coverage_make_variables(const std::vector<std::string>& objects);
 
+// What a coverage build keeps in its cache entry, so that the entry alone
+// can be reported on after the O= folder has moved on to another commit:
+//   DEST/objtree          the O= path the kernel was built in (the guest's
+//                         gcov/ tree repeats it)
+//   DEST/notes/OBJ.gcno   the gcov notes of each profiled object
+//   DEST/source/FILE      the sources of kCoverageFiles, for the HTML
+// An object the config did not build is left out.
+void keep_coverage_notes(const std::string& objtree, const std::string& tree, const std::string& dest);
+
 }  // namespace dt

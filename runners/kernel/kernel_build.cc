@@ -241,9 +241,10 @@ KernelBuild planned_build(const GitTree& tree, const BuildRequest& request, cons
 }
 
 // Installs the modules and the image into ENTRY.partial, then renames it
-// to ENTRY: a cache entry is whole or absent.
+// to ENTRY: a cache entry is whole or absent. A coverage build's entry
+// also keeps its gcov notes and sources (coverage_objects.h).
 void install_build(const std::vector<std::string>& make, const std::string& objtree, const std::string& log,
-                   KernelBuild& build) {
+                   const GitTree& tree, const BuildRequest& request, KernelBuild& build) {
   std::string partial = build.entry + ".partial";
   fs::remove_all(partial);
   make_directories(partial + "/modules");
@@ -261,6 +262,7 @@ void install_build(const std::vector<std::string>& make, const std::string& objt
   fs::copy_file(objtree + "/.config", partial + "/.config");
   fs::copy_file(log, partial + "/build.log");
   write_kernel_origin(partial + "/kernel-origin.txt", build.origin);
+  if (request.recipe.coverage) keep_coverage_notes(objtree, tree.path(), partial + "/gcov");
   write_text_file(partial + "/complete", "");
   fs::remove_all(build.entry);
   fs::rename(partial, build.entry);
@@ -285,7 +287,8 @@ KernelBuild build_kernel(const BuildRequest& request) {
   phases.say("configuring " + request.recipe.name() + " in " + objtree);
   std::string config_text = configure(tree, request, make, objtree, log);
   KernelBuild build = planned_build(tree, request, cache, commit, dirty, config_text);
-  if (fs::exists(build.entry + "/complete")) {
+  // A coverage entry is whole only with its gcov notes (older entries lack them).
+  if (fs::exists(build.entry + "/complete") && (!request.recipe.coverage || fs::exists(build.entry + "/gcov"))) {
     build.reused = true;
     build.release = bzimage_release(build.image);
     phases.say("reusing the build of " + build.origin.describe + " in " + build.entry);
@@ -301,7 +304,7 @@ KernelBuild build_kernel(const BuildRequest& request) {
     throw BuildFailed("building " + build.origin.describe + " failed (make exit " + std::to_string(status) +
                       "):\n" + failure_lines(log) + "whole log: " + log);
   phases.say("installing modules");
-  install_build(make, objtree, log, build);
+  install_build(make, objtree, log, tree, request, build);
   build.seconds = phases.elapsed();
   phases.say("built " + build.release + " (" + build.origin.describe + ") in " + whole_seconds(build.seconds) +
              " s: " + build.entry);

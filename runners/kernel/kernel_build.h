@@ -5,7 +5,8 @@
 //                                      bisect rebuilds only what changed
 //   builds/TREE-COMMIT12[-dirty-DIFF8]-CONFIG12/
 //       bzImage, .config, modules/ (INSTALL_MOD_PATH), build.log,
-//       kernel-origin.txt, complete   (written last: the entry is whole)
+//       kernel-origin.txt, gcov/ (coverage builds: coverage_objects.h),
+//       complete   (written last: the entry is whole)
 // ccache (CACHE/ccache, 20 GB) serves every O= folder of every tree.
 #pragma once
 

@@ -126,6 +126,8 @@ GuestKernel locate_kernel_image(const std::string& image, const std::string& mod
       kernel.config = fs::canonical(candidate);
       break;
     }
+  std::string notes = fs::path(kernel.image).parent_path() / "gcov";
+  if (fs::exists(notes + "/objtree")) kernel.coverage_notes = notes;
   return kernel;
 }
 

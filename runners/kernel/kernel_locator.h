@@ -16,6 +16,7 @@ struct GuestKernel {
   std::string config;         // .config, or "" when none was found
   std::string label;          // how the user named it, for messages
   KernelOrigin origin;        // where it came from, for run.json and KCIDB
+  std::string coverage_notes; // gcov/ beside the image of a coverage build, or ""
 };
 
 // Where set-up unpacks Debian kernels: CACHE/kernels/PACKAGE/{boot,lib}, with

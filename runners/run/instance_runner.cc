@@ -12,6 +12,7 @@
 #include "core/text_file.h"
 #include "runners/results/results_store.h"
 #include "runners/run/instance_fixture.h"
+#include "runners/run/kernel_gcov.h"
 #include "runners/run/kernel_verdict.h"
 #include "runners/run/workload_child.h"
 
@@ -195,9 +196,22 @@ void InstanceRunner::run_workload(const Instance& instance, const InstanceEnviro
   }
 }
 
+namespace {
+// The kernel code this instance ran, into its gcov/ folder. Coverage is a
+// measurement beside the verdict: losing it never judges the instance.
+void keep_instance_gcov(const std::string& artifacts_dir) {
+  try {
+    copy_kernel_gcov(artifacts_dir + "/" + kInstanceGcovFolder);
+  } catch (const SetupError& error) {
+    ctx_note(artifacts_dir, std::string("no kernel coverage for this instance: ") + error.what());
+  }
+}
+}  // namespace
+
 void InstanceRunner::judge_kernel_log(KmsgCursor& kmsg, bool second_half, InstanceResult& result,
                                       const std::string& artifacts_dir) {
   if (!fixture_held_) close_mm_window(result, artifacts_dir);
+  if (settings_.kernel_coverage) keep_instance_gcov(artifacts_dir);
   kmsg.mark("end " + result.name);
   auto records = kmsg.drain();
   write_text_file(artifacts_dir + "/dmesg.txt", format_records(records));
@@ -240,6 +254,7 @@ InstanceResult InstanceRunner::run(const Instance& instance) {
   // The slice covers fixture set-up and teardown too: unmount and namespace
   // teardown are where busy DAX pages make the kernel warn.
   rearm_warn_once();
+  if (settings_.kernel_coverage) reset_kernel_gcov();
   KmsgCursor kmsg;
   kmsg.mark("begin " + result.name);
   if (mm_ledger_) mm_ledger_->begin(result.name);

@@ -29,6 +29,9 @@ struct InstanceRunnerSettings {
   // This boot follows the power cut that instance asked for: its second
   // half runs on the filesystem the cut left (see WorkloadSpec::power_cut).
   std::string after_power_cut;
+  // Zero the kernel's gcov counters before each instance and copy them into
+  // its folder after it (see kernel_gcov.h).
+  bool kernel_coverage = false;
 };
 
 class InstanceRunner {

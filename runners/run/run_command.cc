@@ -22,6 +22,7 @@
 #include "fixtures/dax_filesystem.h"
 #include "runners/run/device_guard.h"
 #include "runners/run/instance_runner.h"
+#include "runners/run/kernel_gcov.h"
 #include "runners/run/process_group.h"
 #include "runners/results/progress.h"
 #include "runners/results/results_store.h"
@@ -63,6 +64,10 @@ options:
   --inject FAULT         simulate a broken kernel behaviour that a workload
                          declares (see 'daxtorture list'), to prove its checks
                          fail; repeatable. Never use in a nightly run.
+  --kernel-coverage      zero the kernel's gcov counters before each instance
+                         and copy them into its folder (gcov/) after it; the
+                         kernel must be built with 'daxtorture build --coverage'.
+                         'daxtorture vm --coverage' sets it and makes the reports
   --vm-guest TOKEN       internal: set by 'daxtorture vm' inside its guest
   --after-power-cut NAME internal: this boot follows the power cut instance
                          NAME asked for; NAME runs first, on what the cut left
@@ -94,6 +99,7 @@ struct RunOptions {
   int repeat = 1;
   std::string after_power_cut;
   std::string queue;
+  bool kernel_coverage = false;
 };
 
 RunOptions parse_options(Args& args) {
@@ -115,6 +121,7 @@ RunOptions parse_options(Args& args) {
     else if (*option == "--vm-guest") options.vm_token = args.value(*option);
     else if (*option == "--after-power-cut") options.after_power_cut = args.value(*option);
     else if (*option == "--queue") options.queue = args.value(*option);
+    else if (*option == "--kernel-coverage") options.kernel_coverage = true;
     else if (*option == "--inject") options.injections.push_back(args.value(*option));
     else if (*option == "--repeat") options.repeat = static_cast<int>(args.positive_number(*option));
     else if (*option == "--timeout-scale") options.timeout_scale = args.positive_decimal(*option);
@@ -162,6 +169,10 @@ std::string checked_injections(const RunOptions& options, const std::vector<Inst
                      "cut: NAME must be a power-cut instance selected first, with --vm-guest");
   if (!options.queue.empty() && options.vm_token.empty())
     throw UsageError("--queue is set by 'daxtorture vm' for its guests (with --vm-guest); drop it");
+  if (options.kernel_coverage && !options.dry_run) {
+    std::string missing = kernel_gcov_missing();
+    if (!missing.empty()) throw UsageError("--kernel-coverage: " + missing);
+  }
   return injections;
 }
 
@@ -351,6 +362,7 @@ InstanceRunnerSettings runner_settings(const RunOptions& options, const std::str
   settings.timeout_scale = options.timeout_scale;
   settings.in_own_vm = !options.vm_token.empty();
   settings.after_power_cut = options.after_power_cut;
+  settings.kernel_coverage = options.kernel_coverage;
   return settings;
 }
 

@@ -258,15 +258,6 @@ std::string program_or_fail(const std::string& name) {
   return path;
 }
 
-std::string guest_binary() {
-  const char* chosen = getenv(kGuestBinaryVariable);
-  if (!chosen || !*chosen) return fs::read_symlink("/proc/self/exe");
-  if (access(chosen, X_OK) != 0)
-    throw UsageError(std::string(kGuestBinaryVariable) + "=" + chosen + " is not an executable file; fix: name "
-                     "a daxtorture binary built without sanitizers from the same source, or unset it");
-  return fs::canonical(chosen);
-}
-
 ImageContents image_contents(const GuestKernel& kernel) {
   ImageContents contents;
   // The host's merged-/usr links first, so that every path below lands
@@ -316,6 +307,15 @@ std::vector<std::string> host_sources(const ImageContents& contents) {
   return sources;
 }
 }  // namespace
+
+std::string guest_binary() {
+  const char* chosen = getenv(kGuestBinaryVariable);
+  if (!chosen || !*chosen) return fs::read_symlink("/proc/self/exe");
+  if (access(chosen, X_OK) != 0)
+    throw UsageError(std::string(kGuestBinaryVariable) + "=" + chosen + " is not an executable file; fix: name "
+                     "a daxtorture binary built without sanitizers from the same source, or unset it");
+  return fs::canonical(chosen);
+}
 
 const std::vector<std::string>& guest_programs() {
   // Every program the guest side runs through run_command (fixtures,

@@ -347,6 +347,7 @@ std::string guest_run_script(const QemuLaunch& launch, const GuestPoolSettings& 
     argv.push_back("--inject");
     argv.push_back(fault);
   }
+  if (settings.kernel_coverage) argv.push_back("--kernel-coverage");
   std::string script = "#!/bin/sh\n# written by 'daxtorture vm'; run by the guest's /init\ncd /\n";
   for (const auto& word : argv) script += shell_quote(word) + " ";
   // KTAP also reaches stdout, i.e. the guest console; keep the console for

@@ -38,6 +38,7 @@ struct GuestPoolSettings {
   long hang_timeout_s = 0;
   bool quiet = false;
   std::optional<ResumePlan> resumed;  // the verdicts kept from the run resumed
+  bool kernel_coverage = false;       // the guests run 'daxtorture run --kernel-coverage'
 };
 
 // What one guest did, for run.json.

@@ -73,6 +73,15 @@ default workload set, TCG unless KVM really works.
   --inject FAULT         passed to 'daxtorture run' in the guest (repeatable)
   --resume RUN_DIR       finish an interrupted run: instances with a verdict
                          are kept, the others run again into the same folder
+  --coverage             kernel coverage of the DAX code (fs/dax.c, drivers/dax,
+                         the DAX paths of mm/, io_uring/rsrc.c, XFS and ext4;
+                         runners/kernel/coverage_objects.h), per run and per
+                         instance: with --tree, the tree is built with gcov
+                         ('daxtorture build --coverage'); the counters are
+                         zeroed before each instance and read after it.
+                         Writes coverage/html/ (genhtml), coverage/kernel.info
+                         (lcov), kernel_coverage in run.json and each
+                         instance's kernel_functions_reached
   --artifacts-url URL    where the run folder will be published, for the
                          log_url and output_files of kcidb.json (default:
                          file:// URLs of the run folder)
@@ -103,9 +112,14 @@ VmOptions parse_options(Args& args) {
     else if (*option == "--no-expectations") options.expectations.clear();
     else if (*option == "--artifacts-url") options.artifacts_url = args.value(*option);
     else if (*option == "--timeout-scale") options.timeout_scale = args.positive_decimal(*option);
+    else if (*option == "--coverage") options.guest.coverage = true;
     else unknown_option("vm", *option);
   }
   check_guest_options(options.guest);
+  if (options.guest.coverage && options.guest.tree.empty() && options.guest.kernel_image.empty())
+    throw UsageError("--coverage needs a kernel built with gcov, and Debian's packages are not; fix: "
+                     "--tree DIR --coverage (builds one from your tree), or --kernel ENTRY/bzImage of a "
+                     "'daxtorture build --tree DIR --coverage'");
   if (!options.resume.empty() && (!options.patterns.empty() || options.repeat > 1 || !options.guest.run_id.empty() ||
                                   options.shard))
     throw UsageError("--resume takes the instances, repetitions, shard and run id of the run it resumes; "

@@ -1,6 +1,7 @@
 #include "runners/vm/vm_options.h"
 
 #include "core/errors.h"
+#include "core/kernel_info.h"
 #include "runners/kernel/kernel_build.h"
 
 namespace dt {
@@ -56,10 +57,11 @@ void check_guest_options(const GuestOptions& options) {
 
 namespace {
 // `--tree DIR`: build (or find the cached build of) the tree's HEAD.
-GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool quiet) {
+GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool coverage, bool quiet) {
   BuildRequest request;
   request.tree = tree;
   request.recipe.lean = lean;
+  request.recipe.coverage = coverage;
   request.recipe.fragment = default_fragment_path();
   request.quiet = quiet;
   KernelBuild build;
@@ -72,14 +74,27 @@ GuestKernel kernel_of_tree(const std::string& tree, bool lean, bool quiet) {
   kernel.label = "tree " + build.origin.tree + " at " + build.origin.describe;
   return kernel;
 }
+
+// --coverage reads the kernel's gcov counters with the notes its build kept.
+void require_coverage_build(const GuestKernel& kernel) {
+  auto config = kernel.config.empty() ? std::nullopt : KernelConfig::load(kernel.config);
+  bool gcov = config && config->satisfies("CONFIG_GCOV_KERNEL=y");
+  if (!kernel.coverage_notes.empty() && gcov) return;
+  throw UsageError("--coverage: " + kernel.label + " was not built for coverage (" +
+                   (kernel.coverage_notes.empty() ? std::string("no gcov notes beside its image")
+                                                  : "its .config lacks CONFIG_GCOV_KERNEL=y") +
+                   "); fix: --tree DIR --coverage builds one, or 'daxtorture build --tree DIR --coverage' "
+                   "and then --kernel ENTRY/bzImage");
+}
 }  // namespace
 
 GuestKernel locate_guest_kernel(const GuestOptions& options) {
-  GuestKernel kernel = !options.tree.empty() ? kernel_of_tree(options.tree, options.lean, options.quiet)
+  GuestKernel kernel = !options.tree.empty() ? kernel_of_tree(options.tree, options.lean, options.coverage, options.quiet)
                        : options.kernel_image.empty()
                            ? locate_debian_kernel(options.kernel_package)
                            : locate_kernel_image(options.kernel_image, options.modules);
   require_pmem_support(kernel);
+  if (options.coverage) require_coverage_build(kernel);
   return kernel;
 }
 

@@ -17,6 +17,7 @@ struct GuestOptions {
   std::string modules;
   std::string tree;
   bool lean = false;
+  bool coverage = false;  // 'vm --coverage': a tree is built with gcov (kernel-coverage.config)
   std::string results = "results";
   std::string run_id;
   std::string profile = data_path("vm-configs/default.profile");

@@ -13,7 +13,9 @@
 #include "core/registry.h"
 #include "core/text_file.h"
 #include "reports/ktap.h"
+#include "runners/kernel/coverage_objects.h"
 #include "runners/results/expectations.h"
+#include "runners/results/kernel_coverage.h"
 #include "runners/results/progress.h"
 #include "runners/results/report_files.h"
 #include "runners/results/results_store.h"
@@ -132,6 +134,29 @@ void record_run(RunResult& run, const VmOptions& options, const GuestKernel& ker
     env["command_to_first_instance_s"] = std::to_string(session_offset + first_outcome.first_instance_after_s);
 }
 
+// The run's kernel coverage, from the counters each instance's folder holds.
+// A failure here costs the coverage, never the verdicts: it becomes a note.
+KernelCoverage kernel_coverage_of(const std::string& run_dir, const GuestKernel& kernel, RunResult& run, bool quiet) {
+  CoverageInputs inputs;
+  inputs.notes = kernel.coverage_notes;
+  inputs.files = kCoverageFiles;
+  inputs.title = kernel.origin.describe.empty() ? kernel.release : kernel.origin.describe;
+  auto started = Clock::now();
+  try {
+    KernelCoverage coverage = collect_kernel_coverage(run_dir, inputs, run.instances, [&](size_t done, size_t total) {
+      if (!quiet && (done % 20 == 0 || done == total))
+        std::cerr << "daxtorture vm: kernel coverage: " << done << "/" << total << " instances read, "
+                  << Progress::format_elapsed(seconds_since(started)) << std::endl;
+    });
+    return coverage;
+  } catch (const std::exception& error) {
+    KernelCoverage coverage;
+    coverage.note = std::string("no kernel coverage: ") + error.what();
+    std::cerr << "daxtorture vm: " << coverage.note << std::endl;
+    return coverage;
+  }
+}
+
 GuestPoolResult run_pool(const VmOptions& options, const std::vector<Instance>& expected, const Guests& guests,
                          const std::string& run_dir, const std::string& run_id, double scale,
                          const std::optional<ResumePlan>& resume, const std::vector<ExpectationFile>& expectations) {
@@ -145,6 +170,7 @@ GuestPoolResult run_pool(const VmOptions& options, const std::vector<Instance>& 
   settings.hang_timeout_s = options.hang_timeout_s;
   settings.quiet = options.guest.quiet;
   settings.resumed = resume;
+  settings.kernel_coverage = options.guest.coverage;
   KtapRelay relay(std::cout, [&expectations](const std::string& name, Status status) {
     return live_expectation_line(expectations, name, status);
   });
@@ -201,6 +227,7 @@ int run_vm(const VmOptions& options) {
   run.info.environment["wall_time_s"] = std::to_string(wall);
   run.info.finished_at = utc_timestamp();
   run.info.duration_s = wall;
+  if (options.guest.coverage) run.kernel_coverage = kernel_coverage_of(run_dir, kernel, run, options.guest.quiet);
   finish_run(run_dir, run, expectations, options.artifacts_url);
   reports::KtapWriter(std::cout).totals(run.instances);
 

@@ -34,6 +34,8 @@ if [ "$(id -u)" = 0 ]; then
   expect_error "guest image without its programs" "guest image: 'modprobe' is not installed.*apt-get install kmod" \
     env PATH="$with_busybox" "$daxtorture" vm --results "$scratch/image-results"
 fi
+expect_error "coverage on a Debian package" "--coverage needs a kernel built with gcov.*fix: --tree DIR --coverage" \
+  "$daxtorture" vm --coverage
 expect_error "kernel path that does not exist" "does not exist.*bzImage" \
   "$daxtorture" vm --kernel "$scratch/no-such-bzImage"
 expect_error "kernel image that is not a bzImage" "not an x86 bzImage" \
@@ -57,6 +59,11 @@ if [ -n "$default_kernel" ]; then
   grep -v '^CONFIG_FS_DAX=' "/var/cache/daxtorture/kernels/default/boot/config-$release" > "$tree/.config"
   expect_error "kernel without pmem support" "cannot run pmem workloads: CONFIG_FS_DAX is not set.*fix:" \
     "$daxtorture" vm --kernel "$tree/arch/x86/boot/bzImage" --modules "$scratch/modules"
+  # A whole Debian kernel: pmem yes, gcov no (issue 24).
+  cp "/var/cache/daxtorture/kernels/default/boot/config-$release" "$tree/.config"
+  expect_error "coverage on a kernel built without it" \
+    "--coverage: .* was not built for coverage .no gcov notes beside its image.*fix: --tree DIR --coverage" \
+    "$daxtorture" vm --kernel "$tree/arch/x86/boot/bzImage" --modules "$scratch/modules" --coverage
 else
   echo "FAIL: no default kernel in the cache; run tools/setup" >&2
   failures=$((failures + 1))

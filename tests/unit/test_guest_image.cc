@@ -97,6 +97,30 @@ namespace {
 
 // Every program the guest side runs by name must be in the image: scan the
 // sources that run in the guest for run_command/run_checked({"NAME", ...}).
+TEST(GuestBinary, ThisBinaryUnlessTheVariableNamesAnother) {
+  unsetenv(kGuestBinaryVariable);
+  EXPECT_EQ(guest_binary(), std::filesystem::read_symlink("/proc/self/exe").string());
+  // Through a symlink: the image records the file itself.
+  std::string link = std::filesystem::temp_directory_path() / ("guest-binary-" + std::to_string(getpid()));
+  std::filesystem::create_symlink("/bin/true", link);
+  setenv(kGuestBinaryVariable, link.c_str(), 1);
+  EXPECT_EQ(guest_binary(), std::filesystem::canonical("/bin/true").string());
+  std::filesystem::remove(link);
+  unsetenv(kGuestBinaryVariable);
+}
+
+TEST(GuestBinary, ANonExecutableIsAUsageErrorThatNamesTheVariable) {
+  setenv(kGuestBinaryVariable, "/etc/hostname-not-a-binary", 1);
+  try {
+    guest_binary();
+    ADD_FAILURE() << "no error for a missing binary";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("DAXTORTURE_GUEST_BINARY=/etc/hostname-not-a-binary"), std::string::npos)
+        << error.what();
+  }
+  unsetenv(kGuestBinaryVariable);
+}
+
 TEST(GuestImage, CarriesEveryProgramTheGuestRuns) {
   const auto& programs = guest_programs();
   std::regex call(R"re(run_(command|checked)\(\{"([^"]+)")re");

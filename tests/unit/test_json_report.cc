@@ -40,6 +40,7 @@ InstanceResult full_instance() {
   r.expectation_note = "late DMA into a freed block (6.12.117)";
   r.expectation_source = "vm-configs/expectations/debian-6.12.expect:21";
   r.expectation_pattern = "pin_*/*/*.unmapped.*";
+  r.kernel_functions_reached = {{"fs/dax.c", {"dax_iomap_fault", "dax_break_layout"}}, {"mm/gup.c", {"pin_user_pages"}}};
   return r;
 }
 
@@ -75,6 +76,13 @@ RunResult full_run() {
   timed_out.status = Status::timeout;
   timed_out.expectation = Expectation::fixed;
   run.instances.push_back(timed_out);
+  KernelCoverage coverage;
+  coverage.instances = 2;
+  coverage.tracefile = "coverage/kernel.info";
+  coverage.html = "coverage/html/index.html";
+  coverage.files.push_back({"drivers/dax/device.c", 106, 185, 11, 19, {"dev_dax_huge_fault", "dax_mmap"}});
+  coverage.files.push_back({"fs/dax.c", 346, 845, 32, 62, {"dax_iomap_swapfile_activate"}});
+  run.kernel_coverage = coverage;
   return run;
 }
 
@@ -122,6 +130,7 @@ void expect_same(const InstanceResult& a, const InstanceResult& b) {
   EXPECT_EQ(a.expectation_note, b.expectation_note);
   EXPECT_EQ(a.expectation_source, b.expectation_source);
   EXPECT_EQ(a.expectation_pattern, b.expectation_pattern);
+  EXPECT_EQ(a.kernel_functions_reached, b.kernel_functions_reached);
 }
 
 void expect_same(const RunResult& a, const RunResult& b) {
@@ -140,6 +149,23 @@ void expect_same(const RunResult& a, const RunResult& b) {
   EXPECT_EQ(a.info.kernel_origin.describe, b.info.kernel_origin.describe);
   EXPECT_EQ(a.info.kernel_origin.config_sha256, b.info.kernel_origin.config_sha256);
   EXPECT_EQ(a.info.kernel_origin.package, b.info.kernel_origin.package);
+  ASSERT_EQ(a.kernel_coverage.has_value(), b.kernel_coverage.has_value());
+  if (a.kernel_coverage) {
+    const KernelCoverage &x = *a.kernel_coverage, &y = *b.kernel_coverage;
+    EXPECT_EQ(x.instances, y.instances);
+    EXPECT_EQ(x.tracefile, y.tracefile);
+    EXPECT_EQ(x.html, y.html);
+    EXPECT_EQ(x.note, y.note);
+    ASSERT_EQ(x.files.size(), y.files.size());  // both in file-name order here
+    for (size_t i = 0; i < x.files.size(); ++i) {
+      EXPECT_EQ(x.files[i].file, y.files[i].file);
+      EXPECT_EQ(x.files[i].lines_hit, y.files[i].lines_hit);
+      EXPECT_EQ(x.files[i].lines_total, y.files[i].lines_total);
+      EXPECT_EQ(x.files[i].functions_hit, y.files[i].functions_hit);
+      EXPECT_EQ(x.files[i].functions_total, y.files[i].functions_total);
+      EXPECT_EQ(x.files[i].functions_missed, y.files[i].functions_missed);
+    }
+  }
   ASSERT_EQ(a.instances.size(), b.instances.size());
   for (size_t i = 0; i < a.instances.size(); ++i) {
     SCOPED_TRACE(a.instances[i].name);

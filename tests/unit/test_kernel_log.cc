@@ -185,6 +185,11 @@ INSTANTIATE_TEST_SUITE_P(
         Example{"WARNING",
                 "WARNING: CPU: 0 PID: 211 at lib/refcount.c:28 "
                 "refcount_warn_saturate+0xba/0x110"},
+        Example{"WARNING",  // 7.x's __warn, as 7.3.4 printed it in reflink_unshare_dax/cow_write
+                "WARNING: fs/dax.c:452 at dax_disassociate_entry.isra.0+0x9c/0xc0, CPU#1: "
+                "daxtorture/166"},
+        Example{"WARNING",  // 7.x's __warn without a file
+                "WARNING: at dax_folio_put+0x12/0x40, CPU#0: kworker/0:1/23"},
         Example{"WARNING",  // as decode_stacktrace.sh rewrites it
                 "WARNING: CPU: 3 PID: 5246 at fs/dax.c:372 dax_insert_entry "
                 "(fs/dax.c:372)"},
