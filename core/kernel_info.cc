@@ -87,7 +87,10 @@ std::string load_module(const std::string& name, const std::vector<std::string>&
   std::vector<std::string> argv = {"modprobe", "--ignore-install", name};
   argv.insert(argv.end(), params.begin(), params.end());
   try {
-    CommandResult result = run_command(argv, std::chrono::seconds(60));
+    // Generous: under TCG on a loaded host, the first modprobe xfs of a boot
+    // took 126 s (7.3.4, whole suite at --jobs 2); at 60 s it was killed
+    // half-loaded and its instance went BROKEN. A hung load still ends.
+    CommandResult result = run_command(argv, std::chrono::seconds(300));
     if (result.exit_status == 0) return "";
     return "modprobe " + name + " failed: " + describe_failure(result);
   } catch (const SetupError& error) {

@@ -218,10 +218,8 @@ void describe_environment(RunResult& run, const RegionClaim& claim, const std::o
                           const std::string& injections) {
   run.info.environment["ownership"] = claim.owned ? claim.why : "no pmem region owned";
   if (kernel_config) run.info.environment["kernel_config"] = kernel_config->source;
-  run.info.environment["mkfs.xfs"] = join_command(fixtures::DaxFilesystem::mkfs_command("xfs", "DEV"));
-  run.info.environment["mkfs.xfs-reflink"] =
-      join_command(fixtures::DaxFilesystem::mkfs_command("xfs-reflink", "DEV"));
-  run.info.environment["mkfs.ext4"] = join_command(fixtures::DaxFilesystem::mkfs_command("ext4", "DEV"));
+  for (const char* type : {"xfs", "xfs-reflink", "xfs-rmap", "ext4"})
+    run.info.environment[std::string("mkfs.") + type] = join_command(fixtures::DaxFilesystem::mkfs_command(type, "DEV"));
   run.info.environment["mount_options"] = "dax";
   if (!injections.empty()) {
     run.info.environment["injected_faults"] = injections;

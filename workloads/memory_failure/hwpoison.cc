@@ -1,8 +1,9 @@
 // A memory failure in a DAX page (injected with MADV_HWPOISON, the software
 // path of a machine check), one row per namespace mode: hwpoison_devdax (a
 // page of the device) and hwpoison_fsdax (a page of a file on xfs or ext4,
-// whose filesystem is told through the pmem driver's holder, or, without
-// one, the kernel's generic handler). The page is unmapped from every
+// whose filesystem is told through the pmem driver's holder: xfs made with
+// rmapbt finds the file's mappers itself, the others leave it to the
+// kernel's generic handler). The page is unmapped from every
 // process that maps it and they are signalled. The process that touched it (here:
 // the one that injected) gets SIGBUS with BUS_MCEERR_AR and the address; a
 // process that only maps it and asked to be told early
@@ -219,7 +220,12 @@ WorkloadSpec spec_of(const PoisonRow& row) {
       //   the bystander check fails.
       .injections = kFaults,
   };
-  if (row.mode == NamespaceMode::devdax) spec.needs.filesystems = {};
+  // xfs-rmap: xfs answers the failure itself (xfs_dax_notify_failure walks
+  // its reverse map to the file and mf_dax_kill_procs signals the mappers);
+  // plain xfs and ext4 have no reverse map and leave it to the generic handler.
+  spec.needs.filesystems = row.mode == NamespaceMode::devdax
+                               ? std::vector<std::string>{}
+                               : std::vector<std::string>{"xfs", "xfs-rmap", "ext4"};
   return spec;
 }
 
