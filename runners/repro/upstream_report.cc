@@ -12,6 +12,7 @@
 #include "runners/repro/stack_decoder.h"
 #include "runners/results/results_store.h"
 #include "runners/kernel/kernel_locator.h"
+#include "runners/wire/guest_wire.h"
 
 namespace fs = std::filesystem;
 
@@ -53,7 +54,7 @@ std::string console_excerpt(const FailedInstance& failed) {
   first = std::regex_replace(first, stamp, "");
   while (std::getline(lines, line)) {
     if (!started && line.find(first.substr(0, 40)) != std::string::npos) started = true;
-    if (line.find("daxtorture: begin") != std::string::npos) kept.push_back(line);
+    if (wire::read_console_line(line).kind == wire::ConsoleEvent::Kind::instance_begin) kept.push_back(line);
     else if (started) kept.push_back(line);
     // One report is enough: what follows the first trace's end repeats it
     // or comes from the wreck.
@@ -74,14 +75,13 @@ struct ReproducerConsole {
 
 ReproducerConsole reproducer_console(const std::string& text) {
   ReproducerConsole console;
-  static const std::regex ready(R"(userspace ready, kernel ([^ ;\r\n]+))");
-  std::smatch match;
-  if (std::regex_search(text, match, ready)) console.release = match[1];
   std::istringstream lines(text);
   std::string line;
   bool started = false;
   while (std::getline(lines, line)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    wire::ConsoleEvent event = wire::read_console_line(line);
+    if (event.kind == wire::ConsoleEvent::Kind::userspace_ready && console.release.empty()) console.release = event.release;
     if (line.rfind("repro:", 0) == 0) started = true;
     if (!started) continue;
     if (line.rfind("kernel:", 0) == 0) break;

@@ -15,6 +15,7 @@ constexpr std::string_view kPanic = "Kernel panic - not syncing";
 constexpr std::string_view kInitFatal = "daxtorture-init: FATAL";
 constexpr std::string_view kProbeOk = "daxtorture-init: probe ok";
 constexpr std::string_view kUserspace = "daxtorture-init: userspace ready";
+constexpr std::string_view kUserspaceKernel = ", kernel ";
 constexpr std::string_view kExited = "daxtorture-init: guest command exited with status ";
 
 bool all_digits(std::string_view text) {
@@ -82,8 +83,13 @@ ConsoleEvent read_console_line(const std::string& line) {
   } else if (size_t at = line.find(kExited); at != std::string::npos) {
     read.kind = Kind::runner_exited;
     read.exit_status = std::atoi(line.c_str() + at + kExited.size());
-  } else if (line.find(kUserspace) != std::string::npos) {
+  } else if (size_t at = line.find(kUserspace); at != std::string::npos) {
     read.kind = Kind::userspace_ready;
+    // The shell's variant goes on after the release: "...; shell on the console".
+    if (line.compare(at + kUserspace.size(), kUserspaceKernel.size(), kUserspaceKernel) == 0) {
+      size_t from = at + kUserspace.size() + kUserspaceKernel.size();
+      read.release = line.substr(from, line.find_first_of(" ;\r\n", from) - from);
+    }
   }
   return read;
 }

@@ -55,12 +55,13 @@ struct ConsoleEvent {
     kernel_panic,       // "Kernel panic - not syncing: ..."
     init_fatal,         // "daxtorture-init: FATAL ..." (the guest cannot run)
     init_probe_ok,      // "daxtorture-init: probe ok" (accelerator probe boot)
-    userspace_ready,    // "daxtorture-init: userspace ready, kernel RELEASE"
+    userspace_ready,    // "daxtorture-init: userspace ready, kernel RELEASE": `release`
     runner_exited,      // "daxtorture-init: guest command exited with status N": `exit_status`
   };
   Kind kind = Kind::other;
   std::string name;
   int exit_status = -1;
+  std::string release;  // the guest kernel's, on userspace_ready
 };
 
 ConsoleEvent read_console_line(const std::string& line);

@@ -68,6 +68,15 @@ TEST(GuestWire, ConsoleLines) {
   EXPECT_EQ(read_console_line("[ 1.0] random: crng init done").kind, Kind::other);
 }
 
+TEST(GuestWire, UserspaceReadyCarriesTheRelease) {
+  EXPECT_EQ(read_console_line("daxtorture-init: userspace ready, kernel 7.3.4+deb13-amd64\r").release,
+            "7.3.4+deb13-amd64");
+  // daxtorture.shell=1 says more after the release.
+  EXPECT_EQ(read_console_line("daxtorture-init: userspace ready, kernel 6.12.1; shell on the console").release,
+            "6.12.1");
+  EXPECT_EQ(read_console_line("daxtorture-init: probe ok").release, "");
+}
+
 }  // namespace
 }  // namespace dt::wire
 
