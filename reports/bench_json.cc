@@ -100,6 +100,13 @@ std::string BenchFile::error(const std::string& name) const {
   return "";
 }
 
+std::vector<std::string> BenchFile::refusals() const {
+  std::vector<std::string> lines;
+  for (const auto& name : names())
+    if (std::string why = error(name); !why.empty()) lines.push_back(name + " did not measure: " + why);
+  return lines;
+}
+
 std::string BenchFile::label() const {
   auto it = context.find("kernel_release");
   if (it != context.end() && !it->second.empty()) return it->second;

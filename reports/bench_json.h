@@ -33,6 +33,8 @@ struct BenchFile {
   std::vector<double> values(const std::string& name, const std::string& counter) const;
   // The first error message of a benchmark, "" when none.
   std::string error(const std::string& name) const;
+  // "NAME did not measure: WHY" for each benchmark with an error, in order.
+  std::vector<std::string> refusals() const;
   // "6.12.117+deb12-amd64" from the context, else the file name.
   std::string label() const;
 };

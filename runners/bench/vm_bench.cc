@@ -9,6 +9,7 @@
 #include "core/command.h"
 #include "core/errors.h"
 #include "core/text_file.h"
+#include "reports/bench_json.h"
 #include "runners/results/results_store.h"
 #include "runners/vm/guest_launch.h"
 #include "runners/kernel/kernel_locator.h"
@@ -141,6 +142,17 @@ std::string guest_script(const VmBenchOptions& o, const QemuLaunch& launch) {
   for (const auto& word : argv) script += shell_quote(word) + " ";
   return script + ">/dev/ttyS1\n";
 }
+
+// Exit status 1 means some rows refused to measure; their messages are in
+// the table on stdout, among hundreds of rows. One line per benchmark here.
+void say_refused_rows(const std::string& json) {
+  try {
+    for (const auto& line : reports::load_bench_json(json).refusals())
+      std::cerr << "daxtorture vm bench: " << line << "\n";
+  } catch (const std::exception& error) {
+    std::cerr << "daxtorture vm bench: " << error.what() << "\n";
+  }
+}
 }  // namespace
 
 int vm_bench_main(Args& args) {
@@ -197,6 +209,7 @@ int vm_bench_main(Args& args) {
               << run_dir << "/console.log\n";
     return 2;
   }
+  if (outcome.runner_exit_status == 1) say_refused_rows(json);
   return outcome.runner_exit_status;
 }
 

@@ -58,6 +58,14 @@ TEST(BenchJson, ReadsRepetitionsCountersContextAndErrors) {
             "fault size not verified");
 }
 
+TEST(BenchJson, RefusalsNameEachBenchmarkThatDidNotMeasureOnce) {
+  auto file = reports::parse_bench_json(bench_json("7.2.12+deb13-amd64", nine(20, 0.1), 19.5), "a.json");
+  ASSERT_EQ(file.refusals().size(), 1u);
+  EXPECT_EQ(file.refusals()[0],
+            "BM_fault/devdax_1g/1g/read/nosync/first/iterations:2/manual_time/threads:1 did not measure: "
+            "fault size not verified");
+}
+
 TEST(BenchJson, RejectsWhatIsNotBenchmarkJson) {
   EXPECT_THROW(reports::parse_bench_json("{\"context\": {}}"), std::runtime_error);
   EXPECT_THROW(reports::parse_bench_json("not json"), std::runtime_error);
