@@ -235,10 +235,12 @@ int run_vm(const VmOptions& options) {
     clean_up_guest_launch(guests.launches[guest], guest == 0 && !options.guest.nvdimm.empty());
   progress.summary(run);
   print_expectation_summary(run, "vm");
+  // A run stopped before any instance began has no first-instance time.
+  auto first = run.info.environment.find("command_to_first_instance_s");
   std::cerr << "daxtorture vm: wall time " << Progress::format_elapsed(wall) << " with " << guests.jobs
-            << (guests.jobs == 1 ? " guest" : " guests") << ", first instance after "
-            << run.info.environment["command_to_first_instance_s"] << " s; report: " << run_dir << "/report.html"
-            << std::endl;
+            << (guests.jobs == 1 ? " guest" : " guests")
+            << (first == run.info.environment.end() ? "" : ", first instance after " + first->second + " s")
+            << "; report: " << run_dir << "/report.html" << std::endl;
   if (!pool.init_fatal.empty()) {
     std::cerr << "daxtorture vm: " << pool.init_fatal << "\n";
     return 2;
