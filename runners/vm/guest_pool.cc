@@ -287,6 +287,14 @@ void drive_guest(PoolState& state, const QemuLaunch& launch, int guest, bool sev
 }
 }  // namespace
 
+double first_instance_after_s(const std::vector<GuestRecord>& guests) {
+  double earliest = -1;
+  for (const auto& guest : guests)
+    if (guest.first.first_instance_after_s >= 0 && (earliest < 0 || guest.first.first_instance_after_s < earliest))
+      earliest = guest.first.first_instance_after_s;
+  return earliest;
+}
+
 std::vector<std::string> queue_order(const std::vector<Instance>& instances, int jobs) {
   std::vector<size_t> order(instances.size());
   std::iota(order.begin(), order.end(), 0);

@@ -60,6 +60,11 @@ struct GuestPoolResult {
   std::string init_fatal;  // a guest's set-up failure line, "" for none
 };
 
+// Seconds from the guests' start to the first instance any of them began
+// (each guest's first session), or -1 when none began. Not guest 1's
+// alone: with several guests the first to begin is often another.
+double first_instance_after_s(const std::vector<GuestRecord>& guests);
+
 // Runs the guests of `launches` (one per guest) until every instance has a
 // verdict or no guest can go on; instances left get "not run" with the
 // last guest's fate.

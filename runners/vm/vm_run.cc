@@ -130,8 +130,8 @@ void record_run(RunResult& run, const VmOptions& options, const GuestKernel& ker
   const GuestSessionOutcome& first_outcome = pool.guests.front().first;
   if (first_outcome.userspace_after_s >= 0)
     env["boot_to_userspace_s"] = std::to_string(first_outcome.userspace_after_s);
-  if (first_outcome.first_instance_after_s >= 0)
-    env["command_to_first_instance_s"] = std::to_string(session_offset + first_outcome.first_instance_after_s);
+  if (double first = first_instance_after_s(pool.guests); first >= 0)
+    env["command_to_first_instance_s"] = std::to_string(session_offset + first);
 }
 
 // The run's kernel coverage, from the counters each instance's folder holds.

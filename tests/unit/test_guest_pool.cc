@@ -76,5 +76,15 @@ TEST(GuestPool, SeveralGuestsTakeTheLongestFirstOneKeepsTheRunOrder) {
   EXPECT_EQ(std::vector<std::string>(parallel.begin() + 1, parallel.end()), short_ones);
 }
 
+TEST(GuestPool, FirstInstanceIsTheEarliestOfAnyGuest) {
+  std::vector<GuestRecord> guests(3);
+  guests[0].first.first_instance_after_s = -1;  // guest 1 was stopped before it began one
+  guests[1].first.first_instance_after_s = 12.5;
+  guests[2].first.first_instance_after_s = 9.0;
+  EXPECT_DOUBLE_EQ(first_instance_after_s(guests), 9.0);
+  guests[1].first.first_instance_after_s = guests[2].first.first_instance_after_s = -1;
+  EXPECT_DOUBLE_EQ(first_instance_after_s(guests), -1);
+}
+
 }  // namespace
 }  // namespace dt
