@@ -2,8 +2,13 @@
 
 #include <string.h>
 
+#include <sstream>
+
+#include "core/finding_patterns.h"
+#include "core/kmsg_parse.h"
 #include "runners/results/guest_death.h"
 #include "runners/results/results_store.h"
+#include "runners/wire/guest_wire.h"
 
 namespace dt {
 
@@ -45,10 +50,41 @@ Status fate_status(const GuestSessionOutcome& outcome) {
                             outcome.interrupted});
 }
 
+std::string first_kernel_report_after_begin(const std::string& console, const std::string& name) {
+  std::istringstream lines(console);
+  std::string line;
+  bool began = false;
+  std::string first;
+  while (std::getline(lines, line)) {
+    wire::ConsoleEvent event = wire::read_console_line(line);
+    if (event.kind == wire::ConsoleEvent::Kind::instance_begin) {
+      // A later begin of the same name (a repeat) starts the slice again.
+      began = event.name == name;
+      first.clear();
+      continue;
+    }
+    if (!began || !first.empty()) continue;
+    // Kernel lines only (they carry the printk timestamp): the runner's
+    // progress lines quote findings too.
+    auto record = parse_dmesg_line(line);
+    if (!record) continue;
+    if (classify(record->text)) first = line;
+  }
+  return first;
+}
+
 InstanceResult running_instance_result(const Instance& instance, const GuestSessionOutcome& outcome,
                                        const std::string& console_log) {
   std::string reason = guest_fate(outcome) + " while this instance ran";
-  if (!outcome.interrupted) reason += "; see " + console_log;
+  if (!outcome.interrupted) {
+    // The guest could not report what the kernel said, so the host points
+    // at it. Only the runner's mm ledger could place the line with this
+    // instance's processes, and it did not run: the line is context, and
+    // the verdict stays the guest's fate.
+    std::string report = first_kernel_report_after_begin(outcome.console_tail, instance.name());
+    if (!report.empty()) reason += "; the kernel's first report after it began (not placed): " + report;
+    reason += "; see " + console_log;
+  }
   return not_run_result(instance, fate_status(outcome), reason);
 }
 

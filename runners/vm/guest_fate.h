@@ -23,11 +23,16 @@ std::string guest_fate(const GuestSessionOutcome& outcome);
 Status fate_status(const GuestSessionOutcome& outcome);
 
 // The result of the instance that was running (outcome.last_running):
-// its status and reason from the fate; the console tail is the caller's
+// its status and reason from the fate, and the first kernel report the
+// console tail holds after the instance began; the console tail is the caller's
 // to keep beside it (console-tail.txt), unless the run was interrupted.
 // `console_log` names the guest's console file in the run folder.
 InstanceResult running_instance_result(const Instance& instance, const GuestSessionOutcome& outcome,
                                        const std::string& console_log = "console.log");
+
+// The first kernel finding (classify()) in `console` after the last
+// "daxtorture: begin NAME" marker of instance `name`; "" when none.
+std::string first_kernel_report_after_begin(const std::string& console, const std::string& name);
 
 // An instance that no guest ran because of this fate.
 InstanceResult not_run_after(const Instance& instance, const GuestSessionOutcome& outcome);

@@ -79,6 +79,42 @@ TEST(GuestFate, RunningInstanceGetsTheFateAndTheRestAreNotRun) {
   EXPECT_EQ(stopped.reason.find("see console"), std::string::npos);
 }
 
+// The console tail of a guest that hung after an oops in its instance
+// (98b1917cdef9 undone, 7.3.4 with MEMCG): the runner never reported, so
+// the host names the oops, and says it could not place it.
+const char* kHungAfterOops =
+    "[   57.05] daxtorture: begin pmd_private_cow_race/ext4/default\n"
+    "[   60.00] WARNING: CPU: 1 PID: 7 at fs/dax.c:452 dax_disassociate_entry+0x9c/0xc0\n"
+    "[   71.78] daxtorture: end pmd_private_cow_race/ext4/default\n"
+    "[   72.24] daxtorture: begin selftest_guest_panic/none/default\n"
+    "daxtorture: [29/61 1:03] FAIL pmd_private_cow_race/ext4/default: kernel: WARNING: at fs/dax.c:452\n"
+    "[   73.49] XFS (pmem0.1): Mounting V5 Filesystem\n"
+    "[   74.72] BUG: kernel NULL pointer dereference, address: 0000000000000210\n"
+    "[   74.73] Oops: Oops: 0000 [#1] SMP NOPTI\n"
+    "[  123.83] INFO: task umount:313 blocked for more than 61 seconds.\n";
+
+TEST(GuestFate, HungInstanceNamesTheKernelsFirstReportInItsSliceWithoutOwningIt) {
+  EXPECT_EQ(first_kernel_report_after_begin(kHungAfterOops, "selftest_guest_panic/none/default"),
+            "[   74.72] BUG: kernel NULL pointer dereference, address: 0000000000000210");
+  // The earlier instance's WARNING is not in this slice; no marker, no slice.
+  EXPECT_EQ(first_kernel_report_after_begin("[ 1.0] BUG: x\n", "selftest_guest_panic/none/default"), "");
+  EXPECT_EQ(first_kernel_report_after_begin(kHungAfterOops, "pmd_fork/xfs/private"), "");
+
+  std::vector<Instance> some = select_instances({"selftest_guest_panic"});
+  ASSERT_FALSE(some.empty());
+  GuestSessionOutcome hung;
+  hung.instance_overdue = hung.silent_too_long = true;
+  hung.overdue_budget_s = 300;
+  hung.console_tail = kHungAfterOops;
+  InstanceResult result = running_instance_result(some[0], hung, "console.log");
+  EXPECT_EQ(result.status, Status::timeout);  // the guest's fate; the line is not placed
+  EXPECT_NE(result.reason.find("while this instance ran; the kernel's first report after it began (not placed): "
+                               "[   74.72] BUG: kernel NULL pointer dereference"),
+            std::string::npos)
+      << result.reason;
+  EXPECT_NE(result.reason.find("; see console.log"), std::string::npos);
+}
+
 TEST(BootPlan, PowerCutContinuesTheCutInstanceFirst) {
   GuestSessionOutcome cut;
   cut.power_cut_for = "map_sync_power_loss/xfs/4k";
