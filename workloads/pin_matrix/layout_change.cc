@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <thread>
 
 #include "workloads/lib/process_probe.h"
@@ -13,6 +14,12 @@ namespace dt::workloads {
 
 namespace {
 void ignore_signal(int) {}
+
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
 }  // namespace
 
 LayoutChangeOutcome run_layout_change(const std::function<int()>& change,
@@ -44,6 +51,7 @@ LayoutChangeOutcome run_layout_change(const std::function<int()>& change,
   });
 
   outcome.started = monotonic_seconds();
+  const double cpu_before = thread_cpu_seconds();
   for (;;) {
     outcome.result = change();
     outcome.error = outcome.result == -1 ? errno : 0;
@@ -54,6 +62,7 @@ LayoutChangeOutcome run_layout_change(const std::function<int()>& change,
     break;
   }
   outcome.finished = monotonic_seconds();
+  outcome.cpu_s = thread_cpu_seconds() - cpu_before;
   done = true;
   watcher.join();
   outcome.signals_sent = signals;

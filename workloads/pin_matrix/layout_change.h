@@ -18,6 +18,9 @@ struct LayoutChangeOutcome {
   double finished = 0;
   int signals_sent = 0;       // wake-up signals needed before it returned
   int interrupted = 0;        // times the call returned EINTR and was retried
+  double cpu_s = 0;           // CPU time the changing thread used, in seconds:
+                              // near 0 for a wait that sleeps, near the wait's
+                              // length for one that spins
 };
 
 // `change` is called (again after EINTR) until it returns something else.

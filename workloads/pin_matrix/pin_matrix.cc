@@ -418,6 +418,15 @@ void run_pin_matrix_cell(Context& ctx, const PinCell& cell) {
       << change_name << " was still asleep 3 s after the " << source_text(source)
       << " pin dropped and returned only after " << outcome.signals_sent
       << " signal(s) woke it: the wake-up for the released DAX pages was missed";
+  // A wait must sleep. The kernel re-checks a busy page after every wake,
+  // so a wrong idle test (waking while a reference is left) still waits as
+  // long, but spinning: only the CPU time shows it.
+  const double waited = outcome.finished - outcome.started;
+  ctx.metric("change_cpu", outcome.cpu_s * 1e3, "ms");
+  DT_EXPECT(waited < 1.0 || outcome.cpu_s < 0.5 * waited)
+      << change_name << " (" << mapping_name << ") used " << outcome.cpu_s * 1e3 << " ms of CPU in "
+      << waited * 1e3 << " ms while it waited for the " << source_text(source)
+      << " pin: the wait spun instead of sleeping";
   DT_EXPECT(outcome.finished >= released - 0.25)
       << change_name << " (" << mapping_name << ") returned after "
       << (outcome.finished - outcome.started) * 1e3 << " ms, " << (released - outcome.finished) * 1e3

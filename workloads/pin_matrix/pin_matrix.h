@@ -3,8 +3,9 @@
 // A pin source holds references to DAX pages of file F for a controlled
 // time; while it is provably live, a layout change is applied to F in one of
 // several mapping states. Every cell checks the same four things:
-//   1. the change does not complete while the pin is live, and completes
-//      promptly once it drops (no missed wake-up);
+//   1. the change does not complete while the pin is live, sleeps while it
+//      waits (a wait that spins used its whole length in CPU), and completes
+//      promptly once the pin drops (no missed wake-up);
 //   2. no freed block receives (or leaks through) the late DMA: free space is
 //      refilled with known patterns right after the change returns, every
 //      byte of those files is verified after the I/O, and what the I/O moved
