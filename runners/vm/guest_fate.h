@@ -30,8 +30,9 @@ Status fate_status(const GuestSessionOutcome& outcome);
 InstanceResult running_instance_result(const Instance& instance, const GuestSessionOutcome& outcome,
                                        const std::string& console_log = "console.log");
 
-// The first kernel finding (classify()) in `console` after the last
-// "daxtorture: begin NAME" marker of instance `name`; "" when none.
+// The first kernel finding in `console` after the last "daxtorture: begin
+// NAME" marker of instance `name`, judged as the guest judges its log
+// (findings() with vm-configs/dmesg-allow.txt); "" when none.
 std::string first_kernel_report_after_begin(const std::string& console, const std::string& name);
 
 // An instance that no guest ran because of this fate.
